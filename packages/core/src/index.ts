@@ -1,0 +1,57 @@
+// Errors
+export type { Status, StatusDetails, StatusCause } from './errors/status.js';
+export { isStatus } from './errors/status.js';
+export { HttpError, isHttpError } from './errors/httpError.js';
+export type { HttpErrorInit, HttpErrorStage } from './errors/httpError.js';
+export { ApiError, isApiError } from './errors/apiError.js';
+export type { ApiErrorInit } from './errors/apiError.js';
+export { SerdeError, isSerdeError } from './errors/serdeError.js';
+export type { SerdeErrorInit } from './errors/serdeError.js';
+export { isKubeError } from './errors/kubeError.js';
+export type { KubeError } from './errors/kubeError.js';
+export { redactSecrets } from './errors/redact.js';
+export { KUBE_RX_ERROR, brandError, hasErrorBrand } from './errors/kubeErrorBrand.js';
+
+// Client types
+export type { ApiResource } from './client/apiResource.js';
+export {
+  apiVersionOf,
+  groupVersionPath,
+  Namespace,
+  Pod,
+  ConfigMap,
+  Secret,
+  Service,
+  ServiceAccount,
+  Event,
+  Node,
+  Deployment,
+  Lease,
+  EventsV1Event,
+  CustomResourceDefinition,
+} from './client/apiResource.js';
+export type { ObjectRef } from './client/objectRef.js';
+export { objectRef, refKey, objectKey } from './client/objectRef.js';
+export type {
+  KubeObject,
+  ObjectMeta,
+  ResourceVersionMatch,
+  ListParams,
+  WatchParams,
+  ListMeta,
+  ObjectList,
+  WatchEvent,
+  PartialObjectMetadata,
+  PatchType,
+  JsonPatchOperation,
+  PatchBody,
+  PostParams,
+  PatchParams,
+  DeleteParams,
+} from './client/types.js';
+export { Patch } from './client/types.js';
+
+// Backoff and operators
+export type { Backoff, BackoffStrategy } from './backoff/backoff.js';
+export type { Resumable } from './operators/resumable.js';
+export { isResumable, NotProgress, markNotProgress, isNotProgress } from './operators/resumable.js';
