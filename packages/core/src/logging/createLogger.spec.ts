@@ -1,0 +1,117 @@
+import { Writable } from 'node:stream';
+
+import winston from 'winston';
+
+import { ApiError } from '../errors/apiError.js';
+import { createLogger, type LoggerConfig } from './createLogger.js';
+import { defaultLogger, setDefaultLogger } from './defaultLogger.js';
+
+function capture(config: LoggerConfig = {}): { logger: winston.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString().trimEnd());
+      done();
+    },
+  });
+  const logger = createLogger({ ...config, transports: [new winston.transports.Stream({ stream })] });
+  return { logger, lines };
+}
+
+describe('createLogger', () => {
+  const savedLevel = process.env['KUBE_RX_LOG_LEVEL'];
+  afterEach(() => {
+    if (savedLevel === undefined) delete process.env['KUBE_RX_LOG_LEVEL'];
+    else process.env['KUBE_RX_LOG_LEVEL'] = savedLevel;
+  });
+
+  it('writes one JSON object per line with timestamp, component and fields', () => {
+    const { logger, lines } = capture({ format: 'json', component: 'watcher', level: 'info' });
+    logger.info('list done', { objects: 3 });
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      level: 'info',
+      message: 'list done',
+      component: 'watcher',
+      objects: 3,
+    });
+    expect(typeof line['timestamp']).toBe('string');
+  });
+
+  it('serialises Error fields with name, kind, code and a redacted message', () => {
+    const { logger, lines } = capture({ format: 'json', level: 'info' });
+    const error = new ApiError({ code: 503, reason: 'ServiceUnavailable', message: 'busy' });
+    const plain = new Error('failed with Authorization: Bearer abc.def', { cause: error });
+    logger.warn('failed', { error: plain });
+    const line = JSON.parse(lines[0]!) as { error: Record<string, unknown> };
+    expect(line.error).toEqual({
+      name: 'Error',
+      message: 'failed with Authorization: Bearer [REDACTED]',
+      cause: { name: 'ApiError', kind: 'Api', code: 503, message: '503 ServiceUnavailable: busy' },
+    });
+  });
+
+  it('writes pretty lines without colours when not on a terminal', () => {
+    const { logger, lines } = capture({ format: 'pretty', component: 'ctl', isTTY: false });
+    logger.info('hello', { key: 'ns/name', n: 2 });
+    expect(lines[0]).toMatch(/^\S+ info \[ctl\] hello key=ns\/name n=2$/);
+  });
+
+  it("chooses pretty coloured output on a terminal and JSON elsewhere for 'auto'", () => {
+    const tty = capture({ isTTY: true });
+    tty.logger.info('x');
+    expect(tty.lines[0]).toContain('\u001b[');
+    expect(tty.lines[0]).toContain(' x');
+    const pipe = capture({ isTTY: false });
+    pipe.logger.info('x');
+    expect(JSON.parse(pipe.lines[0]!)).toMatchObject({ message: 'x', level: 'info' });
+  });
+
+  it('filters by level, defaulting to KUBE_RX_LOG_LEVEL', () => {
+    process.env['KUBE_RX_LOG_LEVEL'] = 'warn';
+    const { logger, lines } = capture({ format: 'json' });
+    logger.info('dropped');
+    logger.warn('kept');
+    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual([
+      'kept',
+    ]);
+  });
+
+  it('defaults to info without KUBE_RX_LOG_LEVEL', () => {
+    delete process.env['KUBE_RX_LOG_LEVEL'];
+    const { logger } = capture();
+    expect(logger.level).toBe('info');
+  });
+
+  it("writes nothing when silent or at level 'silent'", () => {
+    const silent = capture({ silent: true, level: 'info' });
+    silent.logger.error('x');
+    const silentLevel = capture({ level: 'silent' });
+    silentLevel.logger.error('x');
+    expect([...silent.lines, ...silentLevel.lines]).toEqual([]);
+  });
+
+  it('rejects an unknown level or format with a TypeError', () => {
+    expect(() => createLogger({ level: 'loud' })).toThrow(TypeError);
+    expect(() => createLogger({ format: 'xml' as 'json' })).toThrow(TypeError);
+  });
+});
+
+describe('defaultLogger', () => {
+  afterEach(() => setDefaultLogger(undefined));
+
+  it('is created once and shared', () => {
+    expect(defaultLogger()).toBe(defaultLogger());
+  });
+
+  it('can be replaced and restored', () => {
+    const replacement = capture({ silent: true }).logger;
+    const original = defaultLogger();
+    setDefaultLogger(replacement);
+    expect(defaultLogger()).toBe(replacement);
+    setDefaultLogger(undefined);
+    expect(defaultLogger()).not.toBe(replacement);
+    expect(defaultLogger()).not.toBe(original);
+  });
+});

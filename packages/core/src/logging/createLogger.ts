@@ -1,0 +1,127 @@
+import winston from 'winston';
+
+import { redactSecrets } from '../errors/redact.js';
+
+/**
+ * The logger every kube-rx component accepts (config field `logger`): a winston `Logger`.
+ * Components log structured fields (`{ component, error, delayMs, ... }`), never pre-formatted
+ * text, so the JSON output stays queryable.
+ */
+export type Logger = winston.Logger;
+
+/** How log lines are written: one JSON object per line, or human-readable text. */
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
+/** Options of {@link createLogger}. */
+export interface LoggerConfig {
+  /**
+   * Lowest level written (winston npm levels: `error`, `warn`, `info`, `http`, `verbose`,
+   * `debug`, `silly`), or `'silent'` to write nothing. Default: the `KUBE_RX_LOG_LEVEL`
+   * environment variable, else `'info'`.
+   */
+  level?: string;
+  /**
+   * `'json'`: one JSON object per line with a `timestamp` (for log collectors). `'pretty'`:
+   * `time level [component] message key=value ...`. `'auto'`: pretty when standard output is a
+   * terminal, JSON otherwise. Default `'auto'`.
+   */
+  format?: LogFormat;
+  /** Added to every line as the `component` field (e.g. `'watcher'`, `'my-operator'`). Default: none. */
+  component?: string;
+  /** Further fields added to every line. Default: none. */
+  defaultMeta?: Record<string, unknown>;
+  /** Write nothing at all. Default `false` (`true` when `level` is `'silent'`). */
+  silent?: boolean;
+  /**
+   * Where lines go. Default: one console transport (standard output). Tests pass a
+   * `winston.transports.Stream` to capture lines.
+   */
+  transports?: winston.transport[];
+  /**
+   * Whether the output is a terminal; decides `'auto'` and whether pretty output is coloured.
+   * Default `process.stdout.isTTY`.
+   */
+  isTTY?: boolean;
+}
+
+const LEVELS = Object.keys(winston.config.npm.levels);
+
+/**
+ * Creates a winston logger with kube-rx's structured conventions: a `timestamp` on every line,
+ * `Error` values in fields turned into `{ name, kind, message, code, ... }` with secrets
+ * removed (winston would otherwise print `{}`), JSON for machines and coloured text for people.
+ *
+ * Gotcha: the level is read from `KUBE_RX_LOG_LEVEL` when the logger is created, not on every
+ * line. Set `KUBE_RX_LOG_LEVEL=silent` (or `silent: true`) to keep test output clean.
+ *
+ * @throws TypeError for an unknown `level` or `format`.
+ *
+ * @example
+ * ```ts
+ * const logger = createLogger({ component: 'my-operator', format: 'json' });
+ * logger.info('reconciled', { object: 'default/web', durationMs: 12 });
+ * const watcherLogger = logger.child({ component: 'watcher' });
+ * ```
+ */
+export function createLogger(config: LoggerConfig = {}): Logger {
+  const level = config.level ?? (process.env['KUBE_RX_LOG_LEVEL'] || 'info');
+  if (level !== 'silent' && !LEVELS.includes(level)) {
+    throw new TypeError(
+      `createLogger: level must be one of ${LEVELS.join(', ')} or silent, got ${level}`,
+    );
+  }
+  const format = config.format ?? 'auto';
+  if (!['json', 'pretty', 'auto'].includes(format)) {
+    throw new TypeError(`createLogger: format must be 'json', 'pretty' or 'auto', got ${format}`);
+  }
+  const isTTY = config.isTTY ?? process.stdout.isTTY === true;
+  const pretty = format === 'pretty' || (format === 'auto' && isTTY);
+
+  const defaultMeta: Record<string, unknown> = { ...config.defaultMeta };
+  if (config.component !== undefined) defaultMeta['component'] = config.component;
+
+  return winston.createLogger({
+    level: level === 'silent' ? 'info' : level,
+    silent: config.silent ?? level === 'silent',
+    defaultMeta,
+    format: winston.format.combine(
+      serialiseErrors(),
+      winston.format.timestamp(),
+      pretty ? prettyLine(isTTY) : winston.format.json(),
+    ),
+    transports: config.transports ?? [new winston.transports.Console()],
+  });
+}
+
+/** Turns `Error` values of top-level fields into plain, redacted objects. */
+const serialiseErrors = winston.format((info) => {
+  for (const [key, value] of Object.entries(info)) {
+    if (value instanceof Error) info[key] = describeError(value);
+  }
+  return info;
+});
+
+function describeError(error: Error): Record<string, unknown> {
+  const own = error as Error & { kind?: unknown; code?: unknown; toJSON?: () => unknown };
+  const described: Record<string, unknown> = { name: error.name };
+  if (own.kind !== undefined) described['kind'] = own.kind;
+  if (own.code !== undefined) described['code'] = own.code;
+  described['message'] = redactSecrets(error.message);
+  if (error.cause instanceof Error) described['cause'] = describeError(error.cause);
+  return described;
+}
+
+const RESERVED = new Set(['level', 'message', 'timestamp', 'component']);
+
+function prettyLine(colors: boolean): winston.Logform.Format {
+  const colorizer = winston.format.colorize();
+  return winston.format.printf((info) => {
+    const level = colors ? colorizer.colorize(info.level, info.level) : info.level;
+    const component = typeof info['component'] === 'string' ? ` [${info['component']}]` : '';
+    const fields = Object.entries(info)
+      .filter(([key]) => !RESERVED.has(key))
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    const message = typeof info.message === 'string' ? info.message : JSON.stringify(info.message);
+    return [`${String(info['timestamp'])} ${level}${component} ${message}`, ...fields].join(' ');
+  });
+}
