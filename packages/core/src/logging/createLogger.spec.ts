@@ -14,7 +14,10 @@ function capture(config: LoggerConfig = {}): { logger: winston.Logger; lines: st
       done();
     },
   });
-  const logger = createLogger({ ...config, transports: [new winston.transports.Stream({ stream })] });
+  const logger = createLogger({
+    ...config,
+    transports: [new winston.transports.Stream({ stream })],
+  });
   return { logger, lines };
 }
 

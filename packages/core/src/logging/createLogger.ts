@@ -1,6 +1,6 @@
 import winston from 'winston';
 
-import { redactSecrets } from '../errors/redact.js';
+import { describeError } from './describeError.js';
 
 /**
  * The logger every kube-rx component accepts (config field `logger`): a winston `Logger`.
@@ -100,16 +100,6 @@ const serialiseErrors = winston.format((info) => {
   }
   return info;
 });
-
-function describeError(error: Error): Record<string, unknown> {
-  const own = error as Error & { kind?: unknown; code?: unknown; toJSON?: () => unknown };
-  const described: Record<string, unknown> = { name: error.name };
-  if (own.kind !== undefined) described['kind'] = own.kind;
-  if (own.code !== undefined) described['code'] = own.code;
-  described['message'] = redactSecrets(error.message);
-  if (error.cause instanceof Error) described['cause'] = describeError(error.cause);
-  return described;
-}
 
 const RESERVED = new Set(['level', 'message', 'timestamp', 'component']);
 
