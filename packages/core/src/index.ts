@@ -55,3 +55,22 @@ export { Patch } from './client/types.js';
 export type { Backoff, BackoffStrategy } from './backoff/backoff.js';
 export type { Resumable } from './operators/resumable.js';
 export { isResumable, NotProgress, markNotProgress, isNotProgress } from './operators/resumable.js';
+export { exponentialBackoff, defaultBackoffStrategy } from './backoff/exponentialBackoff.js';
+export type { ExponentialBackoffConfig } from './backoff/exponentialBackoff.js';
+export { backoff, defaultBackoff } from './operators/backoff.js';
+export type { BackoffConfig } from './operators/backoff.js';
+export { retryPolicy, shouldRetry } from './operators/retryPolicy.js';
+export type { RetryPolicy, RetryPolicyConfig } from './operators/retryPolicy.js';
+export { withTimeout } from './operators/withTimeout.js';
+export type { WithTimeoutConfig } from './operators/withTimeout.js';
+
+// Error classification
+export { classify } from './errors/classify.js';
+export type { ErrorClassification } from './errors/classify.js';
+
+// Logging
+export { createLogger } from './logging/createLogger.js';
+export type { Logger, LoggerConfig, LogFormat } from './logging/createLogger.js';
+export { defaultLogger, setDefaultLogger } from './logging/defaultLogger.js';
+export { describeError } from './logging/describeError.js';
+export type { ErrorDescription } from './logging/describeError.js';
