@@ -74,3 +74,9 @@ export type { Logger, LoggerConfig, LogFormat } from './logging/createLogger.js'
 export { defaultLogger, setDefaultLogger } from './logging/defaultLogger.js';
 export { describeError } from './logging/describeError.js';
 export type { ErrorDescription } from './logging/describeError.js';
+
+// Api client
+export { Api } from './client/api.js';
+export type { ApiConfig } from './client/api.js';
+export { toKubeError } from './errors/toKubeError.js';
+export type { ToKubeErrorContext } from './errors/toKubeError.js';

@@ -1,0 +1,134 @@
+import type { Subscriber } from 'rxjs';
+import type { Response } from 'undici';
+import { SerdeError } from '../errors/serdeError.js';
+import type { Status } from '../errors/status.js';
+import { apiErrorFromResponse } from './apiErrorFromResponse.js';
+import type { KubeFetchContext } from './kubeFetch.js';
+import { readJsonResponse } from './readJsonResponse.js';
+import type { ObjectList, WatchEvent } from './types.js';
+import { WatchEventDecoder } from './watchEventDecoder.js';
+
+// The response readers of `Api`'s verbs, in the shape `kubeFetch` expects: each reads the body,
+// checks it has the shape its verb promises, emits one value (or a stream of them) and completes.
+
+/**
+ * Reads a single object (GET, POST, PUT, PATCH).
+ *
+ * @throws SerdeError when the body is not an object with `metadata`.
+ *
+ * @example
+ * ```ts
+ * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, objectResponse<V1Pod>);
+ * ```
+ */
+export async function objectResponse<K>(
+  response: Response,
+  subscriber: Subscriber<K>,
+  context: KubeFetchContext,
+): Promise<void> {
+  const body = await readJsonResponse(response, context);
+  if (!hasObjectField(body, 'metadata')) {
+    throw new SerdeError(`${context.method} ${context.url}: response object has no metadata`, {
+      body: JSON.stringify(body),
+    });
+  }
+  subscriber.next(body as K);
+  subscriber.complete();
+}
+
+/**
+ * Reads a LIST. `metadata` defaults to `{}` and an `items: null` to `[]`.
+ *
+ * @throws SerdeError when `items` is neither an array nor absent/null.
+ *
+ * @example
+ * ```ts
+ * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, listResponse<V1Pod>);
+ * ```
+ */
+export async function listResponse<K>(
+  response: Response,
+  subscriber: Subscriber<ObjectList<K>>,
+  context: KubeFetchContext,
+): Promise<void> {
+  const body = (await readJsonResponse(response, context)) as Partial<ObjectList<K>>;
+  const items = body.items as unknown;
+  if (items !== undefined && items !== null && !Array.isArray(items)) {
+    throw new SerdeError(`${context.method} ${context.url}: list items is not an array`, {
+      body: JSON.stringify(body),
+    });
+  }
+  body.items ??= [];
+  body.metadata ??= {};
+  subscriber.next(body as ObjectList<K>);
+  subscriber.complete();
+}
+
+/**
+ * Reads a DELETE answer: the object (pending deletion, or as it was) or a `Status` (immediate
+ * deletion of some kinds). A `Status` without `code` gets the HTTP status.
+ *
+ * @example
+ * ```ts
+ * kubeFetch(kc, { method: 'DELETE', path, body }, asyncScheduler, deleteResponse<V1Pod>);
+ * ```
+ */
+export async function deleteResponse<K>(
+  response: Response,
+  subscriber: Subscriber<K | Status>,
+  context: KubeFetchContext,
+): Promise<void> {
+  const body = (await readJsonResponse(response, context)) as { kind?: unknown; code?: unknown };
+  if (body.kind === 'Status') {
+    const code = typeof body.code === 'number' ? body.code : response.status;
+    subscriber.next({ ...body, kind: 'Status', code } as Status);
+  } else if (hasObjectField(body, 'metadata')) {
+    subscriber.next(body as K);
+  } else {
+    throw new SerdeError(`${context.method} ${context.url}: response is neither object nor Status`, {
+      body: JSON.stringify(body),
+    });
+  }
+  subscriber.complete();
+}
+
+/**
+ * Streams a WATCH body: each chunk is decoded as it arrives and every complete line is emitted
+ * at once (see {@link WatchEventDecoder}); the end of the body completes the subscriber. Stops
+ * reading as soon as the subscriber is closed.
+ *
+ * @throws ApiError for a non-2xx status; SerdeError for a malformed line.
+ *
+ * @example
+ * ```ts
+ * kubeFetch(kc, { method: 'GET', path: `${path}?watch=true` }, asyncScheduler, watchResponse<V1Pod>);
+ * ```
+ */
+export async function watchResponse<K>(
+  response: Response,
+  subscriber: Subscriber<WatchEvent<K>>,
+  context: KubeFetchContext,
+): Promise<void> {
+  if (response.status < 200 || response.status > 299) {
+    throw await apiErrorFromResponse(response, context);
+  }
+  const body = response.body;
+  if (body !== null) {
+    const decoder = new WatchEventDecoder<K>();
+    const emit = (event: WatchEvent<K>): void => subscriber.next(event);
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      decoder.push(value, emit);
+      if (subscriber.closed) return;
+    }
+    decoder.end(emit);
+  }
+  subscriber.complete();
+}
+
+function hasObjectField(body: object, field: string): boolean {
+  const value = (body as Record<string, unknown>)[field];
+  return typeof value === 'object' && value !== null;
+}

@@ -1,0 +1,126 @@
+import { RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import { fetch, type Dispatcher, type Response } from 'undici';
+import type { HttpErrorStage } from '../errors/httpError.js';
+import { isKubeError } from '../errors/kubeError.js';
+import { toKubeError } from '../errors/toKubeError.js';
+
+/** One HTTP request to the API server, relative to the current cluster's server URL. */
+export interface KubeFetchRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query, e.g. `/api/v1/namespaces/default/pods?limit=10`. */
+  path: string;
+  /** JSON text to send. */
+  body?: string | undefined;
+  /** `Content-Type` of `body`. Default: `application/json`. */
+  contentType?: string | undefined;
+  /** `Accept` header. Default: `application/json`. */
+  accept?: string | undefined;
+}
+
+/** What a response handler knows about its request. */
+export interface KubeFetchContext {
+  method: string;
+  url: string;
+  scheduler: SchedulerLike;
+}
+
+/** Reads a response and pushes values to the subscriber; it completes the subscriber itself. */
+export type ResponseHandler<T> = (
+  response: Response,
+  subscriber: Subscriber<T>,
+  context: KubeFetchContext,
+) => Promise<void>;
+
+const USER_AGENT = 'kube-rx';
+
+/**
+ * Sends one request per subscription with the auth, TLS and proxy settings of `kubeConfig`
+ * (client-node's `applySecurityAuthentication` fills a `RequestContext`, whose headers and
+ * undici dispatcher go to `fetch`), then hands the response to `onResponse`.
+ *
+ * Unsubscribing aborts the request or the body being read, and the per-request dispatcher is
+ * closed when the exchange ends, so no socket outlives the subscription. Any failure reaches the
+ * subscriber as a `KubeError` (`toKubeError`), with stage `'body'` once headers have arrived.
+ *
+ * @example
+ * ```ts
+ * const names$ = kubeFetch(kc, { method: 'GET', path: '/api/v1/namespaces' }, asyncScheduler,
+ *   async (response, subscriber) => { subscriber.next(await response.json()); subscriber.complete(); });
+ * ```
+ */
+export function kubeFetch<T>(
+  kubeConfig: KubeConfig,
+  request: KubeFetchRequest,
+  scheduler: SchedulerLike,
+  onResponse: ResponseHandler<T>,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const controller = new AbortController();
+    let url: string;
+    try {
+      url = serverUrl(kubeConfig) + request.path;
+    } catch (error) {
+      subscriber.error(toKubeError(error, { method: request.method }));
+      return undefined;
+    }
+    const context: KubeFetchContext = { method: request.method, url, scheduler };
+    let stage: HttpErrorStage = 'request';
+    let dispatcher: Dispatcher | undefined;
+
+    const exchange = async (): Promise<void> => {
+      const requestContext = new RequestContext(url, request.method);
+      await kubeConfig.applySecurityAuthentication(requestContext);
+      dispatcher = requestContext.getDispatcher();
+      if (controller.signal.aborted) return;
+      requestContext.setHeaderParam('Accept', request.accept ?? 'application/json');
+      requestContext.setHeaderParam('User-Agent', USER_AGENT);
+      if (request.body !== undefined) {
+        requestContext.setHeaderParam('Content-Type', request.contentType ?? 'application/json');
+      }
+      const response = await fetch(url, {
+        method: request.method,
+        headers: requestContext.getHeaders(),
+        body: request.body ?? null,
+        signal: controller.signal,
+        ...(dispatcher === undefined ? {} : { dispatcher }),
+      });
+      stage = 'body';
+      await onResponse(response, subscriber, context);
+    };
+
+    exchange().then(
+      () => release(dispatcher, false),
+      (error: unknown) => {
+        release(dispatcher, true);
+        subscriber.error(
+          isKubeError(error)
+            ? error
+            : toKubeError(error, { method: request.method, url, stage, now: scheduler.now() }),
+        );
+      },
+    );
+
+    return () => {
+      if (!controller.signal.aborted) controller.abort();
+      release(dispatcher, true);
+    };
+  });
+}
+
+/** The current cluster's server URL without a trailing slash (it may carry a path prefix). */
+export function serverUrl(kubeConfig: KubeConfig): string {
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) throw new TypeError('kubeConfig has no current cluster with a server URL');
+  return server.endsWith('/') ? server.slice(0, -1) : server;
+}
+
+// client-node builds a fresh undici Agent for every RequestContext; closing it when the exchange
+// is over keeps idle keep-alive sockets from piling up behind finished requests.
+const released = new WeakSet<Dispatcher>();
+function release(dispatcher: Dispatcher | undefined, destroy: boolean): void {
+  if (dispatcher === undefined || released.has(dispatcher)) return;
+  released.add(dispatcher);
+  const closing = destroy ? dispatcher.destroy() : dispatcher.close();
+  closing.catch(() => undefined);
+}

@@ -1,0 +1,95 @@
+import { SerdeError } from '../errors/serdeError.js';
+import type { WatchEvent } from './types.js';
+
+/**
+ * Turns the bytes of a WATCH response into {@link WatchEvent}s, one per `\n`-terminated JSON line.
+ *
+ * Chunks may end anywhere — in the middle of a line or of a multi-byte UTF-8 character — because
+ * the bytes go through one streaming `TextDecoder` and only the unterminated tail of a chunk is
+ * carried over. Each line is `JSON.parse`d once and the parsed object is emitted as is (no copy).
+ *
+ * A line that is not JSON, not an object with a known `type` and an object `object`, or an
+ * ADDED/MODIFIED/DELETED event whose object has no `metadata`, throws a {@link SerdeError} from
+ * `push`/`end`; every line before it in the same chunk has been emitted already.
+ *
+ * @example
+ * ```ts
+ * const decoder = new WatchEventDecoder<V1Pod>();
+ * for await (const chunk of response.body) decoder.push(chunk, (event) => events.push(event));
+ * decoder.end((event) => events.push(event));
+ * ```
+ */
+export class WatchEventDecoder<K> {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
+  // The text after the last newline seen so far: the start of a line still being received.
+  private rest = '';
+
+  /** Decodes `chunk` and emits every line it completes. */
+  push(chunk: Uint8Array, emit: (event: WatchEvent<K>) => void): void {
+    const text = this.decoder.decode(chunk, { stream: true });
+    let newline = text.indexOf('\n');
+    if (newline === -1) {
+      this.rest += text;
+      return;
+    }
+    // Only the new text is searched for newlines: a long line arriving in many chunks is not
+    // rescanned, and concatenation happens once per line.
+    const first = this.rest === '' ? text.slice(0, newline) : this.rest + text.slice(0, newline);
+    this.rest = '';
+    if (first.length !== 0) emit(parseWatchLine<K>(first));
+    let start = newline + 1;
+    while ((newline = text.indexOf('\n', start)) !== -1) {
+      if (newline !== start) emit(parseWatchLine<K>(text.slice(start, newline)));
+      start = newline + 1;
+    }
+    this.rest = start === text.length ? '' : text.slice(start);
+  }
+
+  /** Ends the stream: a last line without a trailing newline is still emitted. */
+  end(emit: (event: WatchEvent<K>) => void): void {
+    const last = this.rest + this.decoder.decode();
+    this.rest = '';
+    if (last.trim().length !== 0) emit(parseWatchLine<K>(last));
+  }
+}
+
+const OBJECT_EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
+
+/**
+ * Parses and checks one watch line.
+ *
+ * @throws SerdeError when the line is not a well-formed watch event.
+ */
+export function parseWatchLine<K>(line: string): WatchEvent<K> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    if (line.trim().length === 0) throw blankLine(line);
+    throw new SerdeError(`watch event is not valid JSON: ${(error as Error).message}`, {
+      body: line,
+      cause: error,
+    });
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new SerdeError('watch event is not a JSON object', { body: line });
+  }
+  const event = value as { type?: unknown; object?: unknown };
+  const object = event.object as { metadata?: unknown } | null | undefined;
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    throw new SerdeError('watch event has no object', { body: line });
+  }
+  const type = event.type;
+  if (typeof type === 'string' && OBJECT_EVENT_TYPES.has(type)) {
+    if (typeof object.metadata !== 'object' || object.metadata === null) {
+      throw new SerdeError(`watch ${type} event object has no metadata`, { body: line });
+    }
+  } else if (type !== 'BOOKMARK' && type !== 'ERROR') {
+    throw new SerdeError(`unknown watch event type ${JSON.stringify(type)}`, { body: line });
+  }
+  return value as WatchEvent<K>;
+}
+
+function blankLine(line: string): SerdeError {
+  return new SerdeError('watch stream sent a blank line', { body: line });
+}
