@@ -1,0 +1,485 @@
+import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import {
+  ApiError,
+  HttpError,
+  isApiError,
+  isHttpError,
+  isKubeError,
+  markNotProgress,
+  SerdeError,
+  type KubeError,
+  type KubeObject,
+  type ListParams,
+  type ObjectList,
+  type WatchEvent,
+  type WatchParams,
+} from '@kube-rx/core';
+import { WatcherError, type WatcherErrorKind } from './watcherError.js';
+import type { WatcherEvent } from './watcherEvent.js';
+
+/**
+ * What a {@link watcher} needs from an `Api<K>`: its `list` and `watch` methods. The `Api` class
+ * of `@kube-rx/core` satisfies it; tests can pass a fake.
+ */
+export interface ListWatchApi<K> {
+  list(params?: ListParams): Observable<ObjectList<K>>;
+  watch(params?: WatchParams): Observable<WatchEvent<K>>;
+}
+
+/** How the first state is read: paged LIST then WATCH, or one WATCH with initial events. */
+export type InitialListStrategy = 'ListWatch' | 'StreamingList';
+
+/** Which resourceVersion a (re)list asks for. */
+export type ListSemantic = 'MostRecent' | 'Any';
+
+/** Options of {@link watcher}. */
+export interface WatcherConfig {
+  /** Only objects whose labels match, e.g. `'app=web,tier!=db'`. Default: all. */
+  labelSelector?: string;
+  /** Only objects whose fields match, e.g. `'metadata.name=app'`. Default: all. */
+  fieldSelector?: string;
+  /**
+   * Server-side duration of each WATCH in seconds (the server then ends it cleanly and the
+   * watcher re-opens it from the last resourceVersion). The client gives up on a watch that stays
+   * completely silent for `timeoutSeconds + 30` seconds (a dead TCP connection) with a
+   * `WatchFailed` error. Default: 290 (under the apiserver's 5-minute cap, as kube-rs).
+   */
+  timeoutSeconds?: number;
+  /** LIST page size (`limit`); each further page uses the server's `continue` token. Default: 500. */
+  pageSize?: number;
+  /** Ask for BOOKMARK events, which advance the resourceVersion without being emitted. Default: true. */
+  bookmarks?: boolean;
+  /**
+   * `'ListWatch'` (default): paged LIST, then WATCH from the list's resourceVersion.
+   * `'StreamingList'`: one WATCH with `sendInitialEvents=true&resourceVersionMatch=NotOlderThan`;
+   * its ADDED events are the initial state (`InitApply`) until the BOOKMARK annotated
+   * `k8s.io/initial-events-end`, then `InitDone`. Needs Kubernetes ≥ 1.27 with the WatchList
+   * feature; older servers never send that bookmark and the watch ends in `WatchFailed`.
+   */
+  initialListStrategy?: InitialListStrategy;
+  /**
+   * `'MostRecent'` (default): lists are consistent reads (resourceVersion unset, served by etcd).
+   * `'Any'`: resourceVersion `"0"`, served from the apiserver's cache (cheaper, may be stale).
+   */
+  listSemantic?: ListSemantic;
+  /**
+   * Milliseconds one LIST page may take before it is abandoned (`InitialListFailed` with an
+   * `HttpError` `timedOut`). Default: 60 000.
+   */
+  listTimeout?: number;
+  /** Scheduler for the list timeout and the watch idle timeout. Default: `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+}
+
+/** A validated {@link WatcherConfig} with its defaults filled in. */
+interface ResolvedWatcherConfig {
+  labelSelector: string | undefined;
+  fieldSelector: string | undefined;
+  timeoutSeconds: number;
+  pageSize: number;
+  bookmarks: boolean;
+  initialListStrategy: InitialListStrategy;
+  listSemantic: ListSemantic;
+  listTimeout: number;
+  scheduler: SchedulerLike;
+}
+
+/** Where a watcher (re)starts: from nothing (a full list), or watching from a resourceVersion. */
+type StartPoint = { phase: 'list' } | { phase: 'watch'; resourceVersion: string };
+
+/** Seconds of silence tolerated beyond the server-side watch timeout before the client gives up. */
+const IDLE_MARGIN_SECONDS = 30;
+
+/**
+ * A watch that ends cleanly, without a single event, sooner than this after it opened is treated
+ * as a failure: re-opening it at once would be a tight request loop against a misbehaving proxy.
+ */
+const MIN_EMPTY_WATCH_MS = 1000;
+
+const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
+/**
+ * Watches every object of a resource: lists them, then follows changes, forever.
+ *
+ * Returns a cold `Observable<WatcherEvent<K>>` (each subscription runs its own list+watch). It
+ * emits `Init`, one `InitApply` per listed object, `InitDone`, then `Apply`/`Delete` as objects
+ * change — the semantics of kube-runtime's `watcher`:
+ *
+ * - the initial LIST is paged (`pageSize`); if a `continue` token expires (410) the list restarts
+ *   from the first page once, at once (a second expiry in the same list is `InitialListFailed`);
+ * - the WATCH starts from the list's resourceVersion; BOOKMARKs advance the resourceVersion and are
+ *   not emitted; when the server ends a watch normally it is re-opened from the last
+ *   resourceVersion (no relist, no error);
+ * - every failure is a {@link WatcherError} that is resumable (see {@link WatcherErrorKind}): a
+ *   broken watch resumes with one WATCH from the last resourceVersion and zero LISTs; 410 Gone
+ *   resumes with a relist (`Init` … `InitDone`).
+ *
+ * The watcher never retries by itself, so there is no tight loop: pipe it through
+ * `defaultBackoff()` (or `backoff(strategy)`) from `@kube-rx/core`, which waits and resumes.
+ * `Init` is marked not-progress, so a LIST failing over and over does reach the backoff's cap.
+ *
+ * Throws a `TypeError` at once for an invalid config.
+ *
+ * @example
+ * ```ts
+ * const api = Api.all<V1Pod>(kubeConfig, Pod);
+ * const { store, writer } = createStore<V1Pod>();
+ * watcher(api, { labelSelector: 'app=web' })
+ *   .pipe(defaultBackoff(), reflect(writer), appliedObjects())
+ *   .subscribe((pod) => console.log('pod changed', pod.metadata?.name));
+ * await store.ready();
+ * ```
+ */
+export function watcher<K extends KubeObject>(
+  api: ListWatchApi<K>,
+  config: WatcherConfig = {},
+): Observable<WatcherEvent<K>> {
+  const resolved = resolveWatcherConfig(config);
+  return watchFrom(api, resolved, { phase: 'list' });
+}
+
+function resolveWatcherConfig(config: WatcherConfig): ResolvedWatcherConfig {
+  const timeoutSeconds = config.timeoutSeconds ?? 290;
+  const pageSize = config.pageSize ?? 500;
+  const listTimeout = config.listTimeout ?? 60_000;
+  const initialListStrategy = config.initialListStrategy ?? 'ListWatch';
+  const listSemantic = config.listSemantic ?? 'MostRecent';
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new TypeError(`watcher: timeoutSeconds must be a positive integer, got ${timeoutSeconds}`);
+  }
+  if (!Number.isInteger(pageSize) || pageSize <= 0) {
+    throw new TypeError(`watcher: pageSize must be a positive integer, got ${pageSize}`);
+  }
+  if (!(listTimeout > 0)) {
+    throw new TypeError(`watcher: listTimeout must be a positive number of ms, got ${listTimeout}`);
+  }
+  if (initialListStrategy !== 'ListWatch' && initialListStrategy !== 'StreamingList') {
+    throw new TypeError(`watcher: unknown initialListStrategy ${String(initialListStrategy)}`);
+  }
+  if (listSemantic !== 'MostRecent' && listSemantic !== 'Any') {
+    throw new TypeError(`watcher: unknown listSemantic ${String(listSemantic)}`);
+  }
+  return {
+    labelSelector: config.labelSelector,
+    fieldSelector: config.fieldSelector,
+    timeoutSeconds,
+    pageSize,
+    bookmarks: config.bookmarks ?? true,
+    initialListStrategy,
+    listSemantic,
+    listTimeout,
+    scheduler: config.scheduler ?? asyncScheduler,
+  };
+}
+
+function watchFrom<K extends KubeObject>(
+  api: ListWatchApi<K>,
+  config: ResolvedWatcherConfig,
+  start: StartPoint,
+): Observable<WatcherEvent<K>> {
+  return new Observable<WatcherEvent<K>>((subscriber) => {
+    const machine = new WatcherMachine(api, config, subscriber);
+    machine.start(start);
+    return () => machine.stop();
+  });
+}
+
+/**
+ * One subscription's list/watch state machine. Each request is one inner subscription; the next
+ * request starts when the previous one settled. Transitions go through a trampoline so that
+ * synchronous sources (fakes, caches) do not grow the stack.
+ */
+class WatcherMachine<K extends KubeObject> {
+  private inner: Subscription | undefined;
+  private idleTimer: Subscription | undefined;
+  private pendingStep: (() => void) | undefined;
+  private stepping = false;
+
+  constructor(
+    private readonly api: ListWatchApi<K>,
+    private readonly config: ResolvedWatcherConfig,
+    private readonly subscriber: Subscriber<WatcherEvent<K>>,
+  ) {}
+
+  start(start: StartPoint): void {
+    if (start.phase === 'watch') this.step(() => this.watch(start.resourceVersion));
+    else if (this.config.initialListStrategy === 'StreamingList') this.step(() => this.streamingList());
+    else this.step(() => this.list(false));
+  }
+
+  stop(): void {
+    this.pendingStep = undefined;
+    this.clearInner();
+  }
+
+  private step(next: () => void): void {
+    this.pendingStep = next;
+    if (this.stepping) return;
+    this.stepping = true;
+    try {
+      while (this.pendingStep !== undefined && !this.subscriber.closed) {
+        const current = this.pendingStep;
+        this.pendingStep = undefined;
+        current();
+      }
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  private clearInner(): void {
+    this.idleTimer?.unsubscribe();
+    this.idleTimer = undefined;
+    const inner = this.inner;
+    this.inner = undefined;
+    inner?.unsubscribe();
+  }
+
+  /**
+   * Keeps the subscription of the running request. A source that settled synchronously (inside
+   * `subscribe`) may already have ended this stream; then the request is released at once.
+   */
+  private attach(request: Subscription): void {
+    if (this.subscriber.closed) request.unsubscribe();
+    else this.inner = request;
+  }
+
+  private fail(
+    kind: WatcherErrorKind,
+    message: string,
+    cause: KubeError,
+    resume: StartPoint,
+    status?: ApiError['status'],
+  ): void {
+    this.clearInner();
+    const { api, config } = this;
+    const resourceVersion = resume.phase === 'watch' ? resume.resourceVersion : undefined;
+    this.subscriber.error(
+      new WatcherError<WatcherEvent<K>>(message, {
+        kind,
+        cause,
+        status,
+        resourceVersion,
+        resume: () => watchFrom(api, config, resume),
+      }),
+    );
+  }
+
+  private emitInit(): void {
+    this.subscriber.next(markNotProgress({ type: 'Init' }));
+  }
+
+  private list(restarted: boolean): void {
+    this.emitInit();
+    this.listPage(undefined, restarted);
+  }
+
+  private listPage(continueToken: string | undefined, restarted: boolean): void {
+    const { config, subscriber } = this;
+    const params: ListParams = { limit: config.pageSize };
+    if (config.labelSelector !== undefined) params.labelSelector = config.labelSelector;
+    if (config.fieldSelector !== undefined) params.fieldSelector = config.fieldSelector;
+    if (continueToken !== undefined) params.continue = continueToken;
+    else if (config.listSemantic === 'Any') params.resourceVersion = '0';
+
+    let received = false;
+    const timer = config.scheduler.schedule(() => {
+      const error = new HttpError(`LIST did not answer within ${config.listTimeout} ms`, {
+        code: 'ETIMEDOUT',
+        timedOut: true,
+        method: 'GET',
+      });
+      this.fail('InitialListFailed', error.message, error, { phase: 'list' });
+    }, config.listTimeout);
+    this.clearInner();
+    this.idleTimer = timer;
+    this.attach(this.api.list(params).subscribe({
+      next: (page) => {
+        if (received) return;
+        received = true;
+        timer.unsubscribe();
+        const items = page.items;
+        for (let i = 0; i < items.length && !subscriber.closed; i++) {
+          subscriber.next({ type: 'InitApply', object: items[i] as K });
+        }
+        if (subscriber.closed) return;
+        const next = page.metadata.continue;
+        if (next) {
+          this.step(() => this.listPage(next, restarted));
+          return;
+        }
+        const resourceVersion = page.metadata.resourceVersion;
+        if (!resourceVersion) {
+          const error = new SerdeError('LIST response has no metadata.resourceVersion');
+          this.fail('InitialListFailed', error.message, error, { phase: 'list' });
+          return;
+        }
+        subscriber.next({ type: 'InitDone' });
+        this.step(() => this.watch(resourceVersion));
+      },
+      error: (error: unknown) => {
+        if (continueToken !== undefined && !restarted && isApiError(error, 410)) {
+          // The continue token expired (compaction): the pages read so far are inconsistent
+          // with what follows, so the list starts over, once, from a fresh first page.
+          this.step(() => this.list(true));
+          return;
+        }
+        const cause = asKubeError(error, 'request');
+        this.fail('InitialListFailed', `LIST failed: ${cause.message}`, cause, { phase: 'list' });
+      },
+      complete: () => {
+        if (received) return;
+        const error = new SerdeError('LIST completed without a response');
+        this.fail('InitialListFailed', error.message, error, { phase: 'list' });
+      },
+    }));
+  }
+
+  private streamingList(): void {
+    this.emitInit();
+    const params = this.watchParams();
+    params.sendInitialEvents = true;
+    params.resourceVersionMatch = 'NotOlderThan';
+    params.allowWatchBookmarks = true;
+    if (this.config.listSemantic === 'Any') params.resourceVersion = '0';
+    this.openWatch(params, undefined, true);
+  }
+
+  private watch(resourceVersion: string): void {
+    const params = this.watchParams();
+    params.resourceVersion = resourceVersion;
+    this.openWatch(params, resourceVersion, false);
+  }
+
+  private watchParams(): WatchParams {
+    const { config } = this;
+    const params: WatchParams = { timeoutSeconds: config.timeoutSeconds };
+    if (config.labelSelector !== undefined) params.labelSelector = config.labelSelector;
+    if (config.fieldSelector !== undefined) params.fieldSelector = config.fieldSelector;
+    if (config.bookmarks) params.allowWatchBookmarks = true;
+    return params;
+  }
+
+  /**
+   * Runs one WATCH. `initial` is true while a streaming list has not reached its
+   * initial-events-end bookmark: until then, failures resume with a fresh streaming list.
+   */
+  private openWatch(params: WatchParams, startVersion: string | undefined, initial: boolean): void {
+    const { config, subscriber } = this;
+    const scheduler = config.scheduler;
+    const idleMs = (config.timeoutSeconds + IDLE_MARGIN_SECONDS) * 1000;
+    const openedAt = scheduler.now();
+    let lastEventAt = openedAt;
+    let events = 0;
+    let resourceVersion = startVersion;
+    let initialPhase = initial;
+    let settled = false;
+
+    const resumePoint = (): StartPoint =>
+      initialPhase || resourceVersion === undefined
+        ? { phase: 'list' }
+        : { phase: 'watch', resourceVersion };
+
+    const checkIdle = (): void => {
+      const silentFor = scheduler.now() - lastEventAt;
+      if (silentFor < idleMs) {
+        this.idleTimer = scheduler.schedule(checkIdle, idleMs - silentFor);
+        return;
+      }
+      settled = true;
+      const error = new HttpError(`watch stream silent for ${Math.round(silentFor / 1000)} s`, {
+        code: 'ETIMEDOUT',
+        timedOut: true,
+        stage: 'body',
+        method: 'GET',
+      });
+      this.fail('WatchFailed', error.message, error, resumePoint());
+    };
+
+    this.clearInner();
+    this.idleTimer = scheduler.schedule(checkIdle, idleMs);
+    this.attach(this.api.watch(params).subscribe({
+      next: (event) => {
+        if (settled) return;
+        events++;
+        lastEventAt = scheduler.now();
+        switch (event.type) {
+          case 'ADDED':
+          case 'MODIFIED': {
+            const rv = event.object.metadata?.resourceVersion;
+            if (rv) resourceVersion = rv;
+            subscriber.next({ type: initialPhase ? 'InitApply' : 'Apply', object: event.object });
+            return;
+          }
+          case 'DELETED': {
+            const rv = event.object.metadata?.resourceVersion;
+            if (rv) resourceVersion = rv;
+            subscriber.next({ type: 'Delete', object: event.object });
+            return;
+          }
+          case 'BOOKMARK': {
+            const metadata = event.object.metadata;
+            if (metadata?.resourceVersion) resourceVersion = metadata.resourceVersion;
+            if (initialPhase && metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') {
+              initialPhase = false;
+              subscriber.next({ type: 'InitDone' });
+            }
+            return;
+          }
+          case 'ERROR': {
+            settled = true;
+            const status = event.object;
+            const cause = new ApiError(status, { method: 'GET' });
+            const resume: StartPoint = status.code === 410 ? { phase: 'list' } : resumePoint();
+            this.fail('WatchError', `server sent an ERROR event: ${cause.message}`, cause, resume, status);
+            return;
+          }
+          default:
+            // Unknown event types are skipped: the Api reports undecodable lines itself.
+            return;
+        }
+      },
+      error: (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        const startFailed =
+          isApiError(error) || (isHttpError(error) && error.stage === 'request' && events === 0);
+        const cause = asKubeError(error, events === 0 ? 'request' : 'body');
+        if (startFailed) {
+          this.fail('WatchStartFailed', `WATCH could not start: ${cause.message}`, cause, resumePoint());
+        } else {
+          this.fail('WatchFailed', `watch stream failed: ${cause.message}`, cause, resumePoint());
+        }
+      },
+      complete: () => {
+        if (settled) return;
+        settled = true;
+        if (initialPhase) {
+          const error = new HttpError('watch ended before the initial-events-end bookmark', {
+            stage: 'body',
+            method: 'GET',
+          });
+          this.fail('WatchFailed', error.message, error, { phase: 'list' });
+          return;
+        }
+        if (events === 0 && scheduler.now() - openedAt < MIN_EMPTY_WATCH_MS) {
+          const error = new HttpError('watch ended immediately without any event', {
+            stage: 'body',
+            method: 'GET',
+          });
+          this.fail('WatchFailed', error.message, error, resumePoint());
+          return;
+        }
+        // The server ended the watch normally (its timeoutSeconds): carry on from where it stopped.
+        this.start(resumePoint());
+      },
+    }));
+  }
+}
+
+/** The Api contract promises KubeErrors; anything else (a bug in a fake, say) is wrapped. */
+function asKubeError(error: unknown, stage: 'request' | 'body'): KubeError {
+  if (isKubeError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new HttpError(message, { cause: error, stage });
+}

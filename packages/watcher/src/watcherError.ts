@@ -1,0 +1,133 @@
+import type { Observable } from 'rxjs';
+import {
+  brandError,
+  hasErrorBrand,
+  type KubeError,
+  type KubeObject,
+  type Resumable,
+  type Status,
+} from '@kube-rx/core';
+import type { WatcherEvent } from './watcherEvent.js';
+
+/**
+ * What went wrong in a {@link watcher}, and therefore how it resumes:
+ *
+ * | kind | cause | `resume()` |
+ * |---|---|---|
+ * | `InitialListFailed` | a LIST page failed (ApiError, HttpError, SerdeError, list timeout) | a fresh list (`Init` again) |
+ * | `WatchStartFailed` | the WATCH request failed before streaming (ApiError, HttpError stage `'request'`) | one WATCH from the last resourceVersion |
+ * | `WatchFailed` | the stream broke (HttpError stage `'body'`), a malformed line (SerdeError), silence past the idle limit | one WATCH from the last resourceVersion |
+ * | `WatchError` | the server sent an `ERROR` event (`status`) | 410 Gone: a full relist; other codes: WATCH from the last resourceVersion |
+ *
+ * With `initialListStrategy: 'StreamingList'`, every failure before the initial-events-end
+ * bookmark resumes with a fresh streaming list (no resourceVersion is established yet).
+ */
+export type WatcherErrorKind = 'InitialListFailed' | 'WatchStartFailed' | 'WatchFailed' | 'WatchError';
+
+/** Structured payload of a {@link WatcherError}. */
+export interface WatcherErrorInit<T> {
+  kind: WatcherErrorKind;
+  /** The client/Api error underneath (for `WatchError`: an `ApiError` built from the event's Status). */
+  cause: KubeError;
+  /** For `WatchError`: the `Status` of the `ERROR` event. */
+  status?: Status | undefined;
+  /** The resourceVersion the stream resumes from, or `undefined` when it resumes with a relist. */
+  resourceVersion?: string | undefined;
+  /** Continuation: the stream that picks up where the failed one stopped. */
+  resume: () => Observable<T>;
+}
+
+/**
+ * A soft failure of a {@link watcher} stream. Every kind is **resumable**: `resume()` returns the
+ * stream that continues from where this one stopped (see {@link WatcherErrorKind} for the path each
+ * kind takes). The watcher never retries by itself; put `backoff()`/`defaultBackoff()` from
+ * `@kube-rx/core` after it, which waits and then subscribes to `resume()`. Without one, the error
+ * ends the stream.
+ *
+ * Retryable: always (external circumstances such as RBAC or the network may improve). Operators of
+ * this package keep the error resumable: an error that passes through `reflect`, `appliedObjects`,
+ * `predicateFilter`, ... resumes through the same operators.
+ *
+ * @example
+ * ```ts
+ * watcher(api).pipe(
+ *   catchError((error) => {
+ *     if (isWatcherError(error, 'WatchError') && error.status?.code === 403) alertRbac();
+ *     return throwError(() => error);
+ *   }),
+ *   defaultBackoff(),
+ * );
+ * ```
+ */
+export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements Resumable<T> {
+  override readonly name = 'WatcherError' as const;
+  readonly kind: WatcherErrorKind;
+  override readonly cause: KubeError;
+  readonly status: Status | undefined;
+  /** Where `resume()` continues watching from; `undefined` when it relists. */
+  readonly resourceVersion: string | undefined;
+  readonly #resume: () => Observable<T>;
+
+  constructor(message: string, init: WatcherErrorInit<T>) {
+    super(`${init.kind}: ${message}`, { cause: init.cause });
+    this.kind = init.kind;
+    this.cause = init.cause;
+    this.status = init.status;
+    this.resourceVersion = init.resourceVersion;
+    this.#resume = init.resume;
+    brandError(this, 'WatcherError');
+  }
+
+  /** The stream that continues after this failure (cold: each subscription starts one attempt). */
+  resume(): Observable<T> {
+    return this.#resume();
+  }
+
+  /**
+   * A copy of this error whose `resume()` is `map(this.resume())`: how stream operators keep an
+   * error resumable after they changed the element type.
+   */
+  mapResume<U>(map: (resumed: Observable<T>) => Observable<U>): WatcherError<U> {
+    const copy = new WatcherError<U>('', {
+      kind: this.kind,
+      cause: this.cause,
+      status: this.status,
+      resourceVersion: this.resourceVersion,
+      resume: () => map(this.resume()),
+    });
+    Object.defineProperty(copy, 'message', { value: this.message });
+    if (this.stack !== undefined) Object.defineProperty(copy, 'stack', { value: this.stack });
+    return copy;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      status: this.status,
+      resourceVersion: this.resourceVersion,
+      cause:
+        typeof (this.cause as { toJSON?: unknown }).toJSON === 'function'
+          ? (this.cause as { toJSON(): unknown }).toJSON()
+          : String(this.cause),
+    };
+  }
+}
+
+/**
+ * Whether `value` is a {@link WatcherError} (from any copy of `@kube-rx/watcher`), optionally of
+ * one kind.
+ *
+ * @example
+ * ```ts
+ * if (isWatcherError(error, 'WatchError') && error.status?.code === 410) metrics.relists.inc();
+ * ```
+ */
+export function isWatcherError<T = WatcherEvent<KubeObject>>(
+  value: unknown,
+  kind?: WatcherErrorKind,
+): value is WatcherError<T> {
+  if (!hasErrorBrand(value, 'WatcherError')) return false;
+  return kind === undefined || (value as WatcherError<T>).kind === kind;
+}

@@ -1,0 +1,30 @@
+import type { KubeObject } from '@kube-rx/core';
+
+/**
+ * One event of a {@link watcher} stream (the vocabulary of kube-runtime's `watcher::Event`).
+ *
+ * - `Init`: a (re)list starts. Everything seen so far may be stale; a cache should start
+ *   buffering. Marked not-progress (see `markNotProgress` in `@kube-rx/core`) so that a LIST
+ *   that keeps failing right after it still backs off.
+ * - `InitApply(object)`: one object of the current (re)list.
+ * - `InitDone`: the (re)list is complete; a cache swaps its buffer in. Objects that were not
+ *   listed no longer exist.
+ * - `Apply(object)`: an object was added or modified while watching.
+ * - `Delete(object)`: an object was deleted (its last known state) while watching.
+ *
+ * @example
+ * ```ts
+ * watcher(api).subscribe((event) => {
+ *   if (event.type === 'Apply') console.log('changed', event.object.metadata?.name);
+ * });
+ * ```
+ */
+export type WatcherEvent<K = KubeObject> =
+  | { type: 'Init' }
+  | { type: 'InitApply'; object: K }
+  | { type: 'InitDone' }
+  | { type: 'Apply'; object: K }
+  | { type: 'Delete'; object: K };
+
+/** The `type` of a {@link WatcherEvent}. */
+export type WatcherEventType = WatcherEvent['type'];
