@@ -136,7 +136,9 @@ export class Api<K extends KubeObject> {
     config: ApiConfig = {},
   ): Api<K> {
     if (!resource.namespaced) {
-      throw new TypeError(`${resource.kind} is cluster-scoped: use Api.cluster(...) or Api.all(...)`);
+      throw new TypeError(
+        `${resource.kind} is cluster-scoped: use Api.cluster(...) or Api.all(...)`,
+      );
     }
     if (typeof namespace !== 'string' || namespace === '') {
       throw new TypeError('Api.namespaced: namespace must be a non-empty string');
@@ -226,7 +228,9 @@ export class Api<K extends KubeObject> {
    */
   getOpt(name: string): Observable<K | undefined> {
     return this.get(name).pipe(
-      catchError((error: unknown) => (isApiError(error, 404) ? of(undefined) : throwError(() => error))),
+      catchError((error: unknown) =>
+        isApiError(error, 404) ? of(undefined) : throwError(() => error),
+      ),
     );
   }
 
@@ -345,7 +349,11 @@ export class Api<K extends KubeObject> {
    */
   delete(name: string, params: DeleteParams = {}): Observable<K | Status> {
     const path = resourcePath(this.resource, this.singleNamespace(), checkName(name));
-    const body = JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', ...deleteOptions(params) });
+    const body = JSON.stringify({
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      ...deleteOptions(params),
+    });
     return this.call({ method: 'DELETE', path, body }, deleteResponse<K>);
   }
 

@@ -85,9 +85,12 @@ export async function deleteResponse<K>(
   } else if (hasObjectField(body, 'metadata')) {
     subscriber.next(body as K);
   } else {
-    throw new SerdeError(`${context.method} ${context.url}: response is neither object nor Status`, {
-      body: JSON.stringify(body),
-    });
+    throw new SerdeError(
+      `${context.method} ${context.url}: response is neither object nor Status`,
+      {
+        body: JSON.stringify(body),
+      },
+    );
   }
   subscriber.complete();
 }

@@ -9,7 +9,11 @@ const events = [
   },
   {
     type: 'MODIFIED',
-    object: { kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: '2' }, data: { k: 'ünï→😀' } },
+    object: {
+      kind: 'ConfigMap',
+      metadata: { name: 'a', resourceVersion: '2' },
+      data: { k: 'ünï→😀' },
+    },
   },
   { type: 'BOOKMARK', object: { kind: 'ConfigMap', metadata: { resourceVersion: '3' } } },
   {
@@ -18,7 +22,9 @@ const events = [
   },
   { type: 'DELETED', object: { kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: '4' } } },
 ];
-const bytes = new TextEncoder().encode(events.map((event) => JSON.stringify(event) + '\n').join(''));
+const bytes = new TextEncoder().encode(
+  events.map((event) => JSON.stringify(event) + '\n').join(''),
+);
 
 function decodeChunks(chunks: Uint8Array[]): WatchEvent<unknown>[] {
   const decoder = new WatchEventDecoder<unknown>();

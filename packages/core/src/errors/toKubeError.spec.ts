@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { ApiException } from '@kubernetes/client-node';
 import { TimeoutError } from 'rxjs';
-import { ApiError, isApiError } from './apiError.js';
+import type { ApiError} from './apiError.js';
+import { isApiError } from './apiError.js';
 import { HttpError, isHttpError } from './httpError.js';
 import { isSerdeError } from './serdeError.js';
 import { toKubeError } from './toKubeError.js';
@@ -104,7 +105,9 @@ describe('toKubeError', () => {
     });
 
     it('maps a bare Node system error', () => {
-      const error = toKubeError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      const error = toKubeError(
+        Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      );
       expect(error).toMatchObject({ kind: 'Http', code: 'ECONNRESET' });
     });
 
