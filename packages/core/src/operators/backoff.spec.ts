@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 
-import { take, type Observable } from 'rxjs';
+import { defer, take, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import winston from 'winston';
 
@@ -93,6 +93,27 @@ describe('backoff', () => {
       // the same timings as for not-progress values: waits 10, then 20
       expectObservable(result).toBe('-b 12ms b 22ms (b|)');
     });
+  });
+
+  it('starts again from the first delay when a failure comes after a quiet resetAfter period', () => {
+    const scheduler = testScheduler();
+    const subscribedAt: number[] = [];
+    scheduler.run(({ cold, expectObservable }) => {
+      const attempts = [cold('#'), cold('#'), cold('200ms #')];
+      const source = defer(() => {
+        subscribedAt.push(scheduler.now());
+        return attempts[subscribedAt.length - 1] ?? cold('#');
+      });
+      const strategy = exponentialBackoff({
+        initialDelay: 10,
+        jitter: false,
+        resetAfter: 100,
+        scheduler,
+      });
+      expectObservable(source.pipe(backoff(strategy, quiet)), '290ms !').toBe('');
+    });
+    // waits 10, 20; the third attempt fails 220 ms after the second, so it waits 10 again, then 20
+    expect(subscribedAt).toEqual([0, 10, 30, 240, 260]);
   });
 
   it('resumes a resumable error via resume() instead of re-subscribing the source', () => {
