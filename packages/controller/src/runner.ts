@@ -166,6 +166,7 @@ export function runner<T, R>(
         result: Result<R, unknown>,
         startedAt: number,
       ): void => {
+        if (subscriber.closed) return;
         running.delete(key);
         if (slots.has(key)) {
           waiting.set(key, slots.get(key) as T);
@@ -177,23 +178,23 @@ export function runner<T, R>(
 
       const start = (key: string, message: T): void => {
         const startedAt = clock.now();
-        let finished = false;
+        let result: Result<R, unknown> | undefined;
         running.set(key, Subscription.EMPTY);
         const subscription = runOf(message).subscribe({
-          next: (value) => {
-            finished = true;
-            finish(key, message, Ok(value), startedAt);
-          },
-          error: (error: unknown) => {
-            finished = true;
-            finish(key, message, Err(error), startedAt);
-          },
+          next: (value) => (result = Ok(value)),
+          error: (error: unknown) => (result = Err(error)),
         });
-        // A synchronous run has finished already (and its key may be running again); a consumer
-        // may also have unsubscribed while the run was starting.
-        if (finished) return;
-        if (subscriber.closed) subscription.unsubscribe();
-        else running.set(key, subscription);
+        if (subscriber.closed) {
+          subscription.unsubscribe();
+          return;
+        }
+        running.set(key, subscription);
+        // A run counts as finished once its subscription is torn down, so that its finalizers
+        // have run before the same key can start again. (A run that finished synchronously is
+        // closed already: add() calls this at once.) Cancelled runs have no result.
+        subscription.add(() => {
+          if (result !== undefined) finish(key, message, result, startedAt);
+        });
       };
 
       // Starts waiting keys while there is capacity. Re-entrant calls (a run finishing
