@@ -108,6 +108,7 @@ export class Api<K extends KubeObject> {
     config: ApiConfig,
   ) {
     serverUrl(kubeConfig);
+    checkResource(resource);
     if (config.scheduler !== undefined && typeof config.scheduler.now !== 'function') {
       throw new TypeError('Api: scheduler must be an RxJS SchedulerLike');
     }
@@ -135,6 +136,7 @@ export class Api<K extends KubeObject> {
     namespace: string,
     config: ApiConfig = {},
   ): Api<K> {
+    checkResource(resource);
     if (!resource.namespaced) {
       throw new TypeError(
         `${resource.kind} is cluster-scoped: use Api.cluster(...) or Api.all(...)`,
@@ -182,6 +184,7 @@ export class Api<K extends KubeObject> {
     resource: ApiResource,
     config: ApiConfig = {},
   ): Api<K> {
+    checkResource(resource);
     if (resource.namespaced) {
       throw new TypeError(
         `${resource.kind} is namespaced: use Api.namespaced(...) or Api.all(...)`,
@@ -451,6 +454,23 @@ export class Api<K extends KubeObject> {
   private stream<E>(request: KubeFetchRequest): Observable<WatchEvent<E>> {
     const scheduler = this.config.scheduler ?? asyncScheduler;
     return kubeFetch<WatchEvent<E>>(this.kubeConfig, request, scheduler, watchResponse<E>);
+  }
+}
+
+function checkResource(resource: ApiResource): void {
+  const valid =
+    typeof resource === 'object' &&
+    resource !== null &&
+    typeof resource.group === 'string' &&
+    typeof resource.version === 'string' &&
+    resource.version !== '' &&
+    typeof resource.plural === 'string' &&
+    resource.plural !== '' &&
+    typeof resource.namespaced === 'boolean';
+  if (!valid) {
+    throw new TypeError(
+      'Api: resource must be an ApiResource { group, version, kind, plural, namespaced }',
+    );
   }
 }
 
