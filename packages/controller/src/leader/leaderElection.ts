@@ -6,7 +6,6 @@ import {
   type ObjectMeta,
   type PostParams,
 } from '@kube-rx/core';
-import type { KubeConfig } from '@kubernetes/client-node';
 import {
   asyncScheduler,
   catchError,
@@ -21,6 +20,9 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { formatMicroTime } from '../microTime.js';
+
+/** client-node's `KubeConfig`, as `Api` takes it. */
+type KubeConfig = Parameters<typeof Api.namespaced>[0];
 
 /** A coordination.k8s.io/v1 Lease as sent over the wire (times are MicroTime strings). */
 export interface LeaseObject extends KubeObject {
