@@ -518,6 +518,8 @@ describe('Api scope', () => {
     expect(() => Api.all(kubeConfig, Namespace).inNamespace('fx')).toThrow(TypeError);
     expect(() => Api.namespaced(kubeConfig, ConfigMap, '')).toThrow(TypeError);
     expect(() => Api.all(kubeConfig, ConfigMap).get('x')).toThrow(TypeError);
+    expect(() => Api.namespaced(kubeConfig, ConfigMap, 'fx').get('..')).toThrow(TypeError);
+    expect(() => Api.namespaced(kubeConfig, ConfigMap, '..')).toThrow(TypeError);
     expect(() => Api.all(kubeConfig, ConfigMap, { retry: { maxRetries: -1 } })).toThrow(TypeError);
     const inFx = Api.all<ConfigMapObject>(kubeConfig, ConfigMap).inNamespace('fx');
     expect(inFx.namespace).toBe('fx');

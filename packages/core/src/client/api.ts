@@ -142,7 +142,12 @@ export class Api<K extends KubeObject> {
         `${resource.kind} is cluster-scoped: use Api.cluster(...) or Api.all(...)`,
       );
     }
-    if (typeof namespace !== 'string' || namespace === '') {
+    if (
+      typeof namespace !== 'string' ||
+      namespace === '' ||
+      namespace === '.' ||
+      namespace === '..'
+    ) {
       throw new TypeError('Api.namespaced: namespace must be a non-empty string');
     }
     return new Api<K>(kubeConfig, resource, namespace, config);
@@ -475,8 +480,9 @@ function checkResource(resource: ApiResource): void {
 }
 
 function checkName(name: string): string {
-  if (typeof name !== 'string' || name === '') {
-    throw new TypeError('object name must be a non-empty string');
+  // '.' and '..' would be resolved as path segments by the URL parser and address another URL.
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..') {
+    throw new TypeError(`invalid object name ${JSON.stringify(name)}`);
   }
   return name;
 }
