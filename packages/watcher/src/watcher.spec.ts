@@ -170,7 +170,9 @@ describe('watcher', () => {
       ts.run(({ cold }) => {
         const api = fakeApi({
           list: (params) =>
-            params?.continue ? cold('-#', undefined, gone()) : cold('-l|', { l: page([a], '10', 'c') }),
+            params?.continue
+              ? cold('-#', undefined, gone())
+              : cold('-l|', { l: page([a], '10', 'c') }),
         });
         const { log, errors } = recordEvents(watcher(api, { pageSize: 1 }), ts);
         ts.flush();
@@ -247,32 +249,52 @@ describe('watcher', () => {
           list: () => cold('l|', { l: page([a], '10') }),
           watch: (_p, n) =>
             n === 0
-              ? cold('-#', undefined, new ApiError({ kind: 'Status', code: 403, reason: 'Forbidden' }))
+              ? cold(
+                  '-#',
+                  undefined,
+                  new ApiError({ kind: 'Status', code: 403, reason: 'Forbidden' }),
+                )
               : cold('--x', { x: added(configMap('c', '11')) }),
         });
         const first = recordEvents(watcher(api), ts, 1000);
         ts.flush();
-        expect(first.log).toEqual(['0 Init', '0 InitApply a@3', '0 InitDone', '1 error WatchStartFailed']);
+        expect(first.log).toEqual([
+          '0 Init',
+          '0 InitApply a@3',
+          '0 InitDone',
+          '1 error WatchStartFailed',
+        ]);
         const error = first.errors[0]!;
         expect(error.resourceVersion).toBe('10');
         const resumed = recordEvents(error.resume(), ts, 1000);
         ts.flush();
         expect(resumed.log).toEqual(['1002 Apply c@11']);
-        expect(api.log()).toEqual(['list limit=500', 'watch resourceVersion=10', 'watch resourceVersion=10']);
+        expect(api.log()).toEqual([
+          'list limit=500',
+          'watch resourceVersion=10',
+          'watch resourceVersion=10',
+        ]);
       });
     });
 
     it("WatchStartFailed for an HttpError at stage 'request'; WatchFailed for stage 'body' after events", () => {
       const ts = testScheduler();
       ts.run(({ cold }) => {
-        const refused = new HttpError('connect ECONNREFUSED', { code: 'ECONNREFUSED', stage: 'request' });
+        const refused = new HttpError('connect ECONNREFUSED', {
+          code: 'ECONNREFUSED',
+          stage: 'request',
+        });
         const reset = new HttpError('socket hang up', { code: 'ECONNRESET', stage: 'body' });
         const api = fakeApi({
           list: () => cold('l|', { l: page([], '10') }),
           watch: (_p, n) =>
             n === 0
               ? cold('#', undefined, refused)
-              : cold('-x-y-#', { x: added(configMap('c', '11')), y: modified(configMap('c', '12')) }, reset),
+              : cold(
+                  '-x-y-#',
+                  { x: added(configMap('c', '11')), y: modified(configMap('c', '12')) },
+                  reset,
+                ),
         });
         const first = recordEvents(watcher(api), ts);
         ts.flush();
@@ -302,7 +324,11 @@ describe('watcher', () => {
           list: () => cold('l|', { l: page([a], '10') }),
           watch: (_p, n) =>
             n === 0
-              ? cold('-x-y#', { x: added(configMap('c', '11')), y: deleted(configMap('a', '12')) }, bad)
+              ? cold(
+                  '-x-y#',
+                  { x: added(configMap('c', '11')), y: deleted(configMap('a', '12')) },
+                  bad,
+                )
               : NEVER,
         });
         const first = recordEvents(watcher(api), ts, 1000);
@@ -319,7 +345,11 @@ describe('watcher', () => {
         expect(isSerdeError(error.cause)).toBe(true);
         recordEvents(error.resume(), ts, 1000);
         ts.flush();
-        expect(api.log()).toEqual(['list limit=500', 'watch resourceVersion=10', 'watch resourceVersion=12']);
+        expect(api.log()).toEqual([
+          'list limit=500',
+          'watch resourceVersion=10',
+          'watch resourceVersion=12',
+        ]);
       });
     });
 
@@ -384,7 +414,11 @@ describe('watcher', () => {
         expect(first.errors[0]!.status?.code).toBe(500);
         recordEvents(first.errors[0]!.resume(), ts, 1000);
         ts.flush();
-        expect(api.log()).toEqual(['list limit=500', 'watch resourceVersion=10', 'watch resourceVersion=11']);
+        expect(api.log()).toEqual([
+          'list limit=500',
+          'watch resourceVersion=10',
+          'watch resourceVersion=11',
+        ]);
       });
     });
 
@@ -418,9 +452,19 @@ describe('watcher', () => {
         });
         const { log } = recordEvents(watcher(api), ts, 10000);
         ts.flush();
-        expect(log).toEqual(['0 Init', '0 InitDone', '1 Apply c@11', '3 Apply c@12', '5 Delete c@13']);
+        expect(log).toEqual([
+          '0 Init',
+          '0 InitDone',
+          '1 Apply c@11',
+          '3 Apply c@12',
+          '5 Delete c@13',
+        ]);
         // The server ended the watch normally: one new WATCH from the bookmark's version, no LIST.
-        expect(api.log()).toEqual(['list limit=500', 'watch resourceVersion=10', 'watch resourceVersion=40']);
+        expect(api.log()).toEqual([
+          'list limit=500',
+          'watch resourceVersion=10',
+          'watch resourceVersion=40',
+        ]);
       });
     });
 
@@ -438,7 +482,11 @@ describe('watcher', () => {
         expect(log).toEqual(['0 Init', '0 InitDone', '291000 Apply c@11']);
         expectSubscriptions(firstWatch.subscriptions).toBe('^ 289999ms !');
         expectSubscriptions(secondWatch.subscriptions).toBe('290s ^ 9999ms !');
-        expect(api.log()).toEqual(['list limit=500', 'watch resourceVersion=10', 'watch resourceVersion=10']);
+        expect(api.log()).toEqual([
+          'list limit=500',
+          'watch resourceVersion=10',
+          'watch resourceVersion=10',
+        ]);
       });
     });
 
@@ -460,7 +508,10 @@ describe('watcher', () => {
     it('stops every request when the subscriber unsubscribes', () => {
       const ts = testScheduler();
       ts.run(({ cold, expectSubscriptions }) => {
-        const watch$ = cold('-x-y-', { x: added(configMap('c', '11')), y: added(configMap('d', '12')) });
+        const watch$ = cold('-x-y-', {
+          x: added(configMap('c', '11')),
+          y: added(configMap('d', '12')),
+        });
         const api = fakeApi({ list: () => cold('l|', { l: page([], '10') }), watch: () => watch$ });
         const seen: string[] = [];
         watcher(api)
@@ -475,7 +526,9 @@ describe('watcher', () => {
     it('stops the list mid-page when the subscriber unsubscribes during InitApply', () => {
       const ts = testScheduler();
       ts.run(({ cold }) => {
-        const api = fakeApi({ list: () => cold('l|', { l: page([a, b, configMap('c', '5')], '10') }) });
+        const api = fakeApi({
+          list: () => cold('l|', { l: page([a, b, configMap('c', '5')], '10') }),
+        });
         const seen: string[] = [];
         watcher(api)
           .pipe(take(2))
@@ -506,7 +559,11 @@ describe('watcher', () => {
                 })
               : NEVER,
         });
-        const { log } = recordEvents(watcher(api, { initialListStrategy: 'StreamingList' }), ts, 10000);
+        const { log } = recordEvents(
+          watcher(api, { initialListStrategy: 'StreamingList' }),
+          ts,
+          10000,
+        );
         ts.flush();
         expect(log).toEqual([
           '0 Init',
@@ -537,9 +594,16 @@ describe('watcher', () => {
       const ts = testScheduler();
       ts.run(() => {
         const api = fakeApi({ watch: () => NEVER });
-        recordEvents(watcher(api, { initialListStrategy: 'StreamingList', listSemantic: 'Any' }), ts, 1000);
+        recordEvents(
+          watcher(api, { initialListStrategy: 'StreamingList', listSemantic: 'Any' }),
+          ts,
+          1000,
+        );
         ts.flush();
-        expect(api.calls[0]!.params).toMatchObject({ resourceVersion: '0', sendInitialEvents: true });
+        expect(api.calls[0]!.params).toMatchObject({
+          resourceVersion: '0',
+          sendInitialEvents: true,
+        });
       });
     });
 
@@ -549,9 +613,15 @@ describe('watcher', () => {
         const reset = new HttpError('socket hang up', { code: 'ECONNRESET', stage: 'body' });
         const api = fakeApi({
           watch: (_p, n) =>
-            n === 0 ? cold('-a-#', { a: added(a) }, reset) : cold('-e', { e: initialEventsEnd('9') }),
+            n === 0
+              ? cold('-a-#', { a: added(a) }, reset)
+              : cold('-e', { e: initialEventsEnd('9') }),
         });
-        const first = recordEvents(watcher(api, { initialListStrategy: 'StreamingList' }), ts, 1000);
+        const first = recordEvents(
+          watcher(api, { initialListStrategy: 'StreamingList' }),
+          ts,
+          1000,
+        );
         ts.flush();
         expect(first.log).toEqual(['0 Init', '1 InitApply a@3', '3 error WatchFailed']);
         expect(first.errors[0]!.resourceVersion).toBeUndefined();
@@ -566,7 +636,10 @@ describe('watcher', () => {
       const ts = testScheduler();
       ts.run(({ cold }) => {
         const api = fakeApi({ watch: () => cold('-a 5s |', { a: added(a) }) });
-        const { log, errors } = recordEvents(watcher(api, { initialListStrategy: 'StreamingList' }), ts);
+        const { log, errors } = recordEvents(
+          watcher(api, { initialListStrategy: 'StreamingList' }),
+          ts,
+        );
         ts.flush();
         expect(log).toEqual(['0 Init', '1 InitApply a@3', '5002 error WatchFailed']);
         expect(errors[0]!.resourceVersion).toBeUndefined();

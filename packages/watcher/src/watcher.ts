@@ -1,12 +1,18 @@
-import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  Observable,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
 import {
   ApiError,
   HttpError,
   isApiError,
   isHttpError,
-  isKubeError,
   markNotProgress,
   SerdeError,
+  toKubeError,
   type KubeError,
   type KubeObject,
   type ListParams,
@@ -145,7 +151,9 @@ function resolveWatcherConfig(config: WatcherConfig): ResolvedWatcherConfig {
   const initialListStrategy = config.initialListStrategy ?? 'ListWatch';
   const listSemantic = config.listSemantic ?? 'MostRecent';
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new TypeError(`watcher: timeoutSeconds must be a positive integer, got ${timeoutSeconds}`);
+    throw new TypeError(
+      `watcher: timeoutSeconds must be a positive integer, got ${timeoutSeconds}`,
+    );
   }
   if (!Number.isInteger(pageSize) || pageSize <= 0) {
     throw new TypeError(`watcher: pageSize must be a positive integer, got ${pageSize}`);
@@ -203,7 +211,8 @@ class WatcherMachine<K extends KubeObject> {
 
   start(start: StartPoint): void {
     if (start.phase === 'watch') this.step(() => this.watch(start.resourceVersion));
-    else if (this.config.initialListStrategy === 'StreamingList') this.step(() => this.streamingList());
+    else if (this.config.initialListStrategy === 'StreamingList')
+      this.step(() => this.streamingList());
     else this.step(() => this.list(false));
   }
 
@@ -293,46 +302,48 @@ class WatcherMachine<K extends KubeObject> {
     }, config.listTimeout);
     this.clearInner();
     this.idleTimer = timer;
-    this.attach(this.api.list(params).subscribe({
-      next: (page) => {
-        if (received) return;
-        received = true;
-        timer.unsubscribe();
-        const items = page.items;
-        for (let i = 0; i < items.length && !subscriber.closed; i++) {
-          subscriber.next({ type: 'InitApply', object: items[i] as K });
-        }
-        if (subscriber.closed) return;
-        const next = page.metadata.continue;
-        if (next) {
-          this.step(() => this.listPage(next, restarted));
-          return;
-        }
-        const resourceVersion = page.metadata.resourceVersion;
-        if (!resourceVersion) {
-          const error = new SerdeError('LIST response has no metadata.resourceVersion');
+    this.attach(
+      this.api.list(params).subscribe({
+        next: (page) => {
+          if (received) return;
+          received = true;
+          timer.unsubscribe();
+          const items = page.items;
+          for (let i = 0; i < items.length && !subscriber.closed; i++) {
+            subscriber.next({ type: 'InitApply', object: items[i] as K });
+          }
+          if (subscriber.closed) return;
+          const next = page.metadata.continue;
+          if (next) {
+            this.step(() => this.listPage(next, restarted));
+            return;
+          }
+          const resourceVersion = page.metadata.resourceVersion;
+          if (!resourceVersion) {
+            const error = new SerdeError('LIST response has no metadata.resourceVersion');
+            this.fail('InitialListFailed', error.message, error, { phase: 'list' });
+            return;
+          }
+          subscriber.next({ type: 'InitDone' });
+          this.step(() => this.watch(resourceVersion));
+        },
+        error: (error: unknown) => {
+          if (continueToken !== undefined && !restarted && isApiError(error, 410)) {
+            // The continue token expired (compaction): the pages read so far are inconsistent
+            // with what follows, so the list starts over, once, from a fresh first page.
+            this.step(() => this.list(true));
+            return;
+          }
+          const cause = toKubeError(error, { stage: 'request', method: 'GET' });
+          this.fail('InitialListFailed', `LIST failed: ${cause.message}`, cause, { phase: 'list' });
+        },
+        complete: () => {
+          if (received) return;
+          const error = new SerdeError('LIST completed without a response');
           this.fail('InitialListFailed', error.message, error, { phase: 'list' });
-          return;
-        }
-        subscriber.next({ type: 'InitDone' });
-        this.step(() => this.watch(resourceVersion));
-      },
-      error: (error: unknown) => {
-        if (continueToken !== undefined && !restarted && isApiError(error, 410)) {
-          // The continue token expired (compaction): the pages read so far are inconsistent
-          // with what follows, so the list starts over, once, from a fresh first page.
-          this.step(() => this.list(true));
-          return;
-        }
-        const cause = asKubeError(error, 'request');
-        this.fail('InitialListFailed', `LIST failed: ${cause.message}`, cause, { phase: 'list' });
-      },
-      complete: () => {
-        if (received) return;
-        const error = new SerdeError('LIST completed without a response');
-        this.fail('InitialListFailed', error.message, error, { phase: 'list' });
-      },
-    }));
+        },
+      }),
+    );
   }
 
   private streamingList(): void {
@@ -398,88 +409,97 @@ class WatcherMachine<K extends KubeObject> {
 
     this.clearInner();
     this.idleTimer = scheduler.schedule(checkIdle, idleMs);
-    this.attach(this.api.watch(params).subscribe({
-      next: (event) => {
-        if (settled) return;
-        events++;
-        lastEventAt = scheduler.now();
-        switch (event.type) {
-          case 'ADDED':
-          case 'MODIFIED': {
-            const rv = event.object.metadata?.resourceVersion;
-            if (rv) resourceVersion = rv;
-            subscriber.next({ type: initialPhase ? 'InitApply' : 'Apply', object: event.object });
-            return;
-          }
-          case 'DELETED': {
-            const rv = event.object.metadata?.resourceVersion;
-            if (rv) resourceVersion = rv;
-            subscriber.next({ type: 'Delete', object: event.object });
-            return;
-          }
-          case 'BOOKMARK': {
-            const metadata = event.object.metadata;
-            if (metadata?.resourceVersion) resourceVersion = metadata.resourceVersion;
-            if (initialPhase && metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') {
-              initialPhase = false;
-              subscriber.next({ type: 'InitDone' });
+    this.attach(
+      this.api.watch(params).subscribe({
+        next: (event) => {
+          if (settled) return;
+          events++;
+          lastEventAt = scheduler.now();
+          switch (event.type) {
+            case 'ADDED':
+            case 'MODIFIED': {
+              const rv = event.object.metadata?.resourceVersion;
+              if (rv) resourceVersion = rv;
+              subscriber.next({ type: initialPhase ? 'InitApply' : 'Apply', object: event.object });
+              return;
             }
-            return;
+            case 'DELETED': {
+              const rv = event.object.metadata?.resourceVersion;
+              if (rv) resourceVersion = rv;
+              subscriber.next({ type: 'Delete', object: event.object });
+              return;
+            }
+            case 'BOOKMARK': {
+              const metadata = event.object.metadata;
+              if (metadata?.resourceVersion) resourceVersion = metadata.resourceVersion;
+              if (initialPhase && metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') {
+                initialPhase = false;
+                subscriber.next({ type: 'InitDone' });
+              }
+              return;
+            }
+            case 'ERROR': {
+              settled = true;
+              const status = event.object;
+              const cause = new ApiError(status, { method: 'GET' });
+              const resume: StartPoint = status.code === 410 ? { phase: 'list' } : resumePoint();
+              this.fail(
+                'WatchError',
+                `server sent an ERROR event: ${cause.message}`,
+                cause,
+                resume,
+                status,
+              );
+              return;
+            }
+            default:
+              // Unknown event types are skipped: the Api reports undecodable lines itself.
+              return;
           }
-          case 'ERROR': {
-            settled = true;
-            const status = event.object;
-            const cause = new ApiError(status, { method: 'GET' });
-            const resume: StartPoint = status.code === 410 ? { phase: 'list' } : resumePoint();
-            this.fail('WatchError', `server sent an ERROR event: ${cause.message}`, cause, resume, status);
-            return;
-          }
-          default:
-            // Unknown event types are skipped: the Api reports undecodable lines itself.
-            return;
-        }
-      },
-      error: (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        const startFailed =
-          isApiError(error) || (isHttpError(error) && error.stage === 'request' && events === 0);
-        const cause = asKubeError(error, events === 0 ? 'request' : 'body');
-        if (startFailed) {
-          this.fail('WatchStartFailed', `WATCH could not start: ${cause.message}`, cause, resumePoint());
-        } else {
-          this.fail('WatchFailed', `watch stream failed: ${cause.message}`, cause, resumePoint());
-        }
-      },
-      complete: () => {
-        if (settled) return;
-        settled = true;
-        if (initialPhase) {
-          const error = new HttpError('watch ended before the initial-events-end bookmark', {
-            stage: 'body',
+        },
+        error: (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          const startFailed =
+            isApiError(error) || (isHttpError(error) && error.stage === 'request' && events === 0);
+          const cause = toKubeError(error, {
+            stage: events === 0 ? 'request' : 'body',
             method: 'GET',
           });
-          this.fail('WatchFailed', error.message, error, { phase: 'list' });
-          return;
-        }
-        if (events === 0 && scheduler.now() - openedAt < MIN_EMPTY_WATCH_MS) {
-          const error = new HttpError('watch ended immediately without any event', {
-            stage: 'body',
-            method: 'GET',
-          });
-          this.fail('WatchFailed', error.message, error, resumePoint());
-          return;
-        }
-        // The server ended the watch normally (its timeoutSeconds): carry on from where it stopped.
-        this.start(resumePoint());
-      },
-    }));
+          if (startFailed) {
+            this.fail(
+              'WatchStartFailed',
+              `WATCH could not start: ${cause.message}`,
+              cause,
+              resumePoint(),
+            );
+          } else {
+            this.fail('WatchFailed', `watch stream failed: ${cause.message}`, cause, resumePoint());
+          }
+        },
+        complete: () => {
+          if (settled) return;
+          settled = true;
+          if (initialPhase) {
+            const error = new HttpError('watch ended before the initial-events-end bookmark', {
+              stage: 'body',
+              method: 'GET',
+            });
+            this.fail('WatchFailed', error.message, error, { phase: 'list' });
+            return;
+          }
+          if (events === 0 && scheduler.now() - openedAt < MIN_EMPTY_WATCH_MS) {
+            const error = new HttpError('watch ended immediately without any event', {
+              stage: 'body',
+              method: 'GET',
+            });
+            this.fail('WatchFailed', error.message, error, resumePoint());
+            return;
+          }
+          // The server ended the watch normally (its timeoutSeconds): carry on from where it stopped.
+          this.start(resumePoint());
+        },
+      }),
+    );
   }
-}
-
-/** The Api contract promises KubeErrors; anything else (a bug in a fake, say) is wrapped. */
-function asKubeError(error: unknown, stage: 'request' | 'body'): KubeError {
-  if (isKubeError(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new HttpError(message, { cause: error, stage });
 }

@@ -22,7 +22,8 @@ import type { WatcherEvent } from './watcherEvent.js';
  * With `initialListStrategy: 'StreamingList'`, every failure before the initial-events-end
  * bookmark resumes with a fresh streaming list (no resourceVersion is established yet).
  */
-export type WatcherErrorKind = 'InitialListFailed' | 'WatchStartFailed' | 'WatchFailed' | 'WatchError';
+export type WatcherErrorKind =
+  'InitialListFailed' | 'WatchStartFailed' | 'WatchFailed' | 'WatchError';
 
 /** Structured payload of a {@link WatcherError}. */
 export interface WatcherErrorInit<T> {

@@ -15,17 +15,12 @@ export interface FakeCall {
 }
 
 /** Scripted responses: the n-th call of a verb (0-based) gets `handler(params, n)`. */
-export interface FakeHandlers<K> {
-  list?: (params: ListParams | undefined, n: number) => Observable<ObjectList<K>>;
-  watch?: (params: WatchParams | undefined, n: number) => Observable<WatchEvent<K>>;
-  listMetadata?: (
-    params: ListParams | undefined,
-    n: number,
-  ) => Observable<ObjectList<PartialObjectMetadata>>;
-  watchMetadata?: (
-    params: WatchParams | undefined,
-    n: number,
-  ) => Observable<WatchEvent<PartialObjectMetadata>>;
+export interface FakeHandlers {
+  // Loosely typed on purpose: marble helpers type error-only streams as Observable<string>.
+  list?: (params: ListParams | undefined, n: number) => Observable<unknown>;
+  watch?: (params: WatchParams | undefined, n: number) => Observable<unknown>;
+  listMetadata?: (params: ListParams | undefined, n: number) => Observable<unknown>;
+  watchMetadata?: (params: WatchParams | undefined, n: number) => Observable<unknown>;
 }
 
 /** A fake `Api<K>` with `list`/`watch` (and the metadata variants) returning scripted cold streams. */
@@ -39,18 +34,18 @@ export interface FakeApi<K> {
   log(): string[];
 }
 
-export function fakeApi<K = KubeObject>(handlers: FakeHandlers<K>): FakeApi<K> {
+export function fakeApi<K = KubeObject>(handlers: FakeHandlers): FakeApi<K> {
   const calls: FakeCall[] = [];
   const counts = { list: 0, watch: 0, listMetadata: 0, watchMetadata: 0 };
   function request<T>(
     verb: FakeCall['verb'],
     params: ListParams | WatchParams | undefined,
-    handler: ((params: never, n: number) => Observable<T>) | undefined,
+    handler: ((params: never, n: number) => Observable<unknown>) | undefined,
   ): Observable<T> {
     return defer(() => {
       calls.push({ verb, params });
       const n = counts[verb]++;
-      return handler ? handler(params as never, n) : (NEVER as Observable<T>);
+      return (handler ? handler(params as never, n) : NEVER) as Observable<T>;
     });
   }
   return {
@@ -62,7 +57,7 @@ export function fakeApi<K = KubeObject>(handlers: FakeHandlers<K>): FakeApi<K> {
     log: () =>
       calls.map(({ verb, params }) => {
         const p = (params ?? {}) as Record<string, unknown>;
-        const parts = [verb];
+        const parts: string[] = [verb];
         for (const key of ['resourceVersion', 'continue', 'limit']) {
           if (p[key] !== undefined) parts.push(`${key}=${String(p[key])}`);
         }
@@ -101,5 +96,12 @@ export const bookmark = <K>(rv: string, annotations?: Record<string, string>): W
 });
 export const errorEvent = <K>(code: number, reason = 'Expired'): WatchEvent<K> => ({
   type: 'ERROR',
-  object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version', reason, code },
+  object: {
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    message: 'too old resource version',
+    reason,
+    code,
+  },
 });

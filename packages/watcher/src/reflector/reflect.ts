@@ -1,0 +1,32 @@
+import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import type { WatcherEvent } from '../watcherEvent.js';
+import { keepResumable } from '../operators/keepResumable.js';
+import type { Writer } from './store.js';
+
+/**
+ * Applies every watcher event to `writer` (and so to its store) before passing it on unchanged.
+ * Place it after the backoff so the store sees the resumed stream too; errors stay resumable
+ * either way.
+ *
+ * @example
+ * ```ts
+ * const { store, writer } = createStore<V1Pod>();
+ * watcher(pods).pipe(defaultBackoff(), reflect(writer), appliedObjects()).subscribe(handle);
+ * ```
+ */
+export function reflect<K>(writer: Writer<K>): MonoTypeOperatorFunction<WatcherEvent<K>> {
+  if (typeof writer?.apply !== 'function') throw new TypeError('reflect: writer must be a Writer');
+  return keepResumable(
+    (source: Observable<WatcherEvent<K>>) =>
+      new Observable<WatcherEvent<K>>((subscriber) =>
+        source.subscribe({
+          next: (event) => {
+            writer.apply(event);
+            subscriber.next(event);
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        }),
+      ),
+  );
+}

@@ -1,0 +1,202 @@
+import { AsyncSubject, firstValueFrom, Subject, type Observable } from 'rxjs';
+import { objectKey, refKey, type KubeObject, type ObjectRef } from '@kube-rx/core';
+import type { WatcherEvent } from '../watcherEvent.js';
+
+/**
+ * What changed in a {@link Store}, as seen by `store.changes$`:
+ * - `Applied`: an object was added or replaced while watching (`previous` is the replaced version);
+ * - `Deleted`: an object was removed while watching;
+ * - `Resynced`: a (re)list was swapped in at `InitDone`; `removed` are the objects that were in the
+ *   store but not in the new list (deleted while the watch was down).
+ */
+export type StoreChange<K> =
+  | { type: 'Applied'; object: K; previous: K | undefined }
+  | { type: 'Deleted'; object: K }
+  | { type: 'Resynced'; size: number; removed: K[] };
+
+/** Options of {@link createStore}. */
+export interface StoreConfig<K> {
+  /**
+   * Applied to every object before it is stored, e.g. {@link stripManagedFields} to save memory.
+   * Must return an object with the same key. Default: none (objects are stored as received).
+   */
+  transform?: (object: K) => K;
+  /**
+   * The key an object is stored under. Default: `namespace/name` (or `name`), the same as
+   * `refKey(objectRef(object))`, which `store.get(ref)` relies on; with a custom key use
+   * `store.getByKey`. Objects for which it returns `undefined` are not stored.
+   */
+  key?: (object: K) => string | undefined;
+}
+
+/**
+ * A read-only cache of the objects of one watcher, kept up to date by its {@link Writer} (through
+ * {@link reflect}). Reads are O(1) and return the stored objects themselves (no copies): do not
+ * mutate them.
+ *
+ * A (re)list is swapped in atomically at `InitDone`: while a relist runs, readers keep seeing the
+ * previous state.
+ */
+export interface Store<K> {
+  /** The object with the ref's namespace and name, if present. */
+  get(ref: ObjectRef): K | undefined;
+  /** The object stored under `key` (`namespace/name` or `name` by default). */
+  getByKey(key: string): K | undefined;
+  /** All objects (a new array; the objects themselves are not copied). */
+  list(): K[];
+  /** The number of objects. */
+  readonly size: number;
+  /** True once the first list has been swapped in (and from then on, even during relists). */
+  readonly isReady: boolean;
+  /** Resolves at the first `InitDone` (at once if already ready). */
+  ready(): Promise<void>;
+  /** Emits once and completes at the first `InitDone` (at once if already ready). */
+  readonly ready$: Observable<void>;
+  /** What changes, as it changes (hot: only changes after subscription). */
+  readonly changes$: Observable<StoreChange<K>>;
+}
+
+/** The write side of a {@link Store}: feed it every watcher event, in order. */
+export interface Writer<K> {
+  /** Applies one watcher event (`InitApply` is buffered until `InitDone`). */
+  apply(event: WatcherEvent<K>): void;
+  /** The store this writer fills. */
+  readonly store: Store<K>;
+}
+
+class ReflectorStore<K> implements Store<K> {
+  objects = new Map<string, K>();
+  readonly readySubject = new AsyncSubject<void>();
+  readonly changeSubject = new Subject<StoreChange<K>>();
+  readonly ready$ = this.readySubject.asObservable();
+  readonly changes$ = this.changeSubject.asObservable();
+  isReady = false;
+  private readyPromise: Promise<void> | undefined;
+
+  get(ref: ObjectRef): K | undefined {
+    return this.objects.get(refKey(ref));
+  }
+
+  getByKey(key: string): K | undefined {
+    return this.objects.get(key);
+  }
+
+  list(): K[] {
+    return Array.from(this.objects.values());
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  ready(): Promise<void> {
+    this.readyPromise ??= firstValueFrom(this.ready$);
+    return this.readyPromise;
+  }
+}
+
+class ReflectorWriter<K> implements Writer<K> {
+  readonly store: ReflectorStore<K>;
+  private buffer: Map<string, K> | undefined;
+  private readonly transform: ((object: K) => K) | undefined;
+  private readonly keyOf: (object: K) => string | undefined;
+
+  constructor(config: StoreConfig<K>) {
+    this.store = new ReflectorStore<K>();
+    this.transform = config.transform;
+    this.keyOf = config.key ?? (objectKey as (object: K) => string | undefined);
+  }
+
+  apply(event: WatcherEvent<K>): void {
+    switch (event.type) {
+      case 'Init':
+        this.buffer = new Map();
+        return;
+      case 'InitApply':
+        // An InitApply without Init (a stream joined mid-list) starts the buffer itself.
+        this.put((this.buffer ??= new Map()), event.object, false);
+        return;
+      case 'InitDone':
+        this.swap();
+        return;
+      case 'Apply':
+        this.put(this.buffer ?? this.store.objects, event.object, this.buffer === undefined);
+        return;
+      case 'Delete':
+        this.remove(event.object);
+        return;
+    }
+  }
+
+  private put(target: Map<string, K>, received: K, notify: boolean): void {
+    const object = this.transform ? this.transform(received) : received;
+    const key = this.keyOf(object);
+    if (key === undefined) return;
+    if (notify && this.store.changeSubject.observed) {
+      const previous = target.get(key);
+      target.set(key, object);
+      this.store.changeSubject.next({ type: 'Applied', object, previous });
+    } else {
+      target.set(key, object);
+    }
+  }
+
+  private remove(object: K): void {
+    const key = this.keyOf(object);
+    if (key === undefined) return;
+    if (this.buffer) {
+      this.buffer.delete(key);
+      return;
+    }
+    const objects = this.store.objects;
+    const existing = objects.get(key);
+    if (existing === undefined) return;
+    objects.delete(key);
+    if (this.store.changeSubject.observed) {
+      this.store.changeSubject.next({ type: 'Deleted', object: existing });
+    }
+  }
+
+  private swap(): void {
+    const next = this.buffer ?? new Map<string, K>();
+    this.buffer = undefined;
+    const store = this.store;
+    const previous = store.objects;
+    store.objects = next;
+    if (store.changeSubject.observed) {
+      const removed: K[] = [];
+      for (const [key, object] of previous) if (!next.has(key)) removed.push(object);
+      store.changeSubject.next({ type: 'Resynced', size: next.size, removed });
+    }
+    if (!store.isReady) {
+      store.isReady = true;
+      store.readySubject.next();
+      store.readySubject.complete();
+    }
+  }
+}
+
+/**
+ * Creates a reflector cache: a {@link Store} to read and the {@link Writer} that fills it. Feed the
+ * writer with {@link reflect} on a watcher stream.
+ *
+ * @example
+ * ```ts
+ * const { store, writer } = createStore<V1ConfigMap>({ transform: stripManagedFields });
+ * watcher(api).pipe(defaultBackoff(), reflect(writer)).subscribe();
+ * await store.ready();
+ * console.log(store.get({ namespace: 'default', name: 'app' })?.data);
+ * ```
+ */
+export function createStore<K extends KubeObject>(
+  config: StoreConfig<K> = {},
+): { store: Store<K>; writer: Writer<K> } {
+  if (config.transform !== undefined && typeof config.transform !== 'function') {
+    throw new TypeError('createStore: transform must be a function');
+  }
+  if (config.key !== undefined && typeof config.key !== 'function') {
+    throw new TypeError('createStore: key must be a function');
+  }
+  const writer = new ReflectorWriter<K>(config);
+  return { store: writer.store, writer };
+}

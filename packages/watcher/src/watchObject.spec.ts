@@ -1,0 +1,149 @@
+import { firstValueFrom, map, NEVER, timer, TimeoutError } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ApiError, type KubeObject } from '@kube-rx/core';
+import { added, configMap, deleted, fakeApi, modified, page } from '../test/fakeApi.js';
+import { awaitCondition } from './awaitCondition.js';
+import { metadataWatcher } from './metadataWatcher.js';
+import { watchObject } from './watchObject.js';
+
+function testScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+describe('watchObject', () => {
+  it('emits the listed state at InitDone, each new version, and undefined on deletion', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const a1 = configMap('a', '1');
+      const a2 = configMap('a', '2');
+      const api = fakeApi({
+        list: () => cold('l|', { l: page([a1], '10') }),
+        watch: () => cold('-md', { m: modified(a2), d: deleted(a2) }),
+      });
+      expectObservable(watchObject(api, 'a'), '^ 10ms !').toBe('abu', {
+        a: a1,
+        b: a2,
+        u: undefined,
+      });
+      expect(api.calls).toHaveLength(0);
+    });
+  });
+
+  it('selects the name with a field selector (added to the config one) and emits undefined when absent', () => {
+    testScheduler().run(({ cold, expectObservable, flush }) => {
+      const api = fakeApi({ list: () => cold('l|', { l: page([], '10') }), watch: () => NEVER });
+      expectObservable(
+        watchObject(api, 'a', { fieldSelector: 'status.phase=Running' }),
+        '^ 5ms !',
+      ).toBe('u', {
+        u: undefined,
+      });
+      flush();
+      expect(api.calls[0]!.params).toEqual({
+        limit: 500,
+        fieldSelector: 'status.phase=Running,metadata.name=a',
+      });
+    });
+  });
+
+  it('throws a TypeError for an empty name', () => {
+    expect(() => watchObject(fakeApi({}), '')).toThrow(TypeError);
+  });
+});
+
+describe('awaitCondition', () => {
+  const hasKey = (object: KubeObject | undefined) =>
+    (object as { data?: Record<string, string> } | undefined)?.data?.ready === 'yes';
+
+  it('emits the first version for which the condition holds, then completes and stops watching', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const notYet = configMap('a', '1');
+      const ready = { ...configMap('a', '2'), data: { ready: 'yes' } };
+      const watch$ = cold('-x-y-z', {
+        x: modified(notYet),
+        y: modified(ready),
+        z: modified(ready),
+      });
+      const api = fakeApi({
+        list: () => cold('l|', { l: page([notYet], '10') }),
+        watch: () => watch$,
+      });
+      expectObservable(awaitCondition(api, 'a', hasKey)).toBe('---(r|)', { r: ready });
+      expectSubscriptions(watch$.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('waits through watch failures with backoff', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const ready = { ...configMap('a', '2'), data: { ready: 'yes' } };
+      const api = fakeApi({
+        list: () => cold('l|', { l: page([], '10') }),
+        watch: (_p, n) =>
+          n === 0
+            ? cold('-#', undefined, new ApiError({ kind: 'Status', code: 503 }))
+            : cold('-y', { y: added(ready) }),
+      });
+      const result$ = awaitCondition(api, 'a', hasKey, {
+        strategy: () => ({ next: () => 10, reset: () => undefined }),
+      });
+      expectObservable(result$).toBe('- 10ms - (r|)', { r: ready });
+    });
+  });
+
+  it('can wait for absence (the condition sees undefined)', async () => {
+    const api = fakeApi({
+      list: () => cold$(page([configMap('a', '1')], '10')),
+      watch: () => cold$(deleted(configMap('a', '2'))),
+    });
+    await expect(
+      firstValueFrom(awaitCondition(api, 'a', (object) => object === undefined)),
+    ).resolves.toBeUndefined();
+  });
+
+  it('fails with a TimeoutError after timeout ms', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const api = fakeApi({
+        list: () => cold('l|', { l: page([configMap('a', '1')], '10') }),
+        watch: () => NEVER,
+      });
+      expectObservable(awaitCondition(api, 'a', hasKey, { timeout: 1000 })).toBe(
+        '1000ms #',
+        undefined,
+        expect.any(TimeoutError),
+      );
+    });
+  });
+
+  it('throws a TypeError for a bad config', () => {
+    expect(() => awaitCondition(fakeApi({}), 'a', hasKey, { timeout: -1 })).toThrow(TypeError);
+    expect(() => awaitCondition(fakeApi({}), 'a', 'x' as never)).toThrow(TypeError);
+  });
+});
+
+describe('metadataWatcher', () => {
+  it('lists and watches through listMetadata/watchMetadata', () => {
+    testScheduler().run(({ cold, expectObservable, flush }) => {
+      const meta = {
+        apiVersion: 'v1',
+        kind: 'PartialObjectMetadata',
+        metadata: { name: 'a', resourceVersion: '1' },
+      };
+      const api = fakeApi({
+        listMetadata: () => cold('l|', { l: page([meta], '10') }),
+        watchMetadata: () => NEVER,
+      });
+      const types$ = metadataWatcher(api, { labelSelector: 'x=y' });
+      expectObservable(types$, '^ 5ms !').toBe('(iad)', {
+        i: { type: 'Init' },
+        a: { type: 'InitApply', object: meta },
+        d: { type: 'InitDone' },
+      });
+      flush();
+      expect(api.log()).toEqual(['listMetadata limit=500', 'watchMetadata resourceVersion=10']);
+    });
+  });
+});
+
+/** A one-value response that arrives asynchronously (real time; this test awaits a Promise). */
+function cold$<T>(value: T) {
+  return timer(1).pipe(map(() => value));
+}
