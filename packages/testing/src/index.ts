@@ -1,1 +1,13 @@
-export {};
+export { startTestApiServer } from './startTestApiServer.js';
+export type {
+  TestApiServer,
+  TestApiServerConfig,
+  ResourceName,
+  RestartOptions,
+} from './startTestApiServer.js';
+export type { TestKubeConfigOptions } from './kubeConfig.js';
+export { Faults } from './faults/faults.js';
+export type { FaultRule, ResetRule, InjectedFault } from './faults/faults.js';
+export type { RequestMatch, RequestVerb } from './faults/faultRule.js';
+export type { RequestLogEntry } from './server/requestLog.js';
+export type { CustomResourceConfig } from './resources/resourceDefinition.js';

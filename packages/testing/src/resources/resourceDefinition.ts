@@ -1,0 +1,114 @@
+/**
+ * Everything the test server knows about one kind of resource: how it is addressed, whether it
+ * is namespaced, which subresources and lifecycle rules apply.
+ */
+export interface ResourceDefinition {
+  /** API group; `''` for core. */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly listKind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly namespaced: boolean;
+  /** Whether `/status` exists: main-resource writes then ignore `.status`, `/status` writes change only `.status`. */
+  readonly statusSubresource: boolean;
+  /**
+   * Whether `metadata.generation` is maintained (1 on create, +1 when anything but metadata and
+   * status changes). Off for kinds the apiserver does not version this way (ConfigMap, Lease...).
+   */
+  readonly tracksGeneration: boolean;
+  /** Custom resources: no strategic merge patch, and list items keep `kind`/`apiVersion`. */
+  readonly custom: boolean;
+  readonly shortNames: readonly string[];
+}
+
+/** The definition a runtime-registered custom resource gets. */
+export interface CustomResourceConfig {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  /** Serve `/status` as a subresource. Default `false`. */
+  statusSubresource?: boolean;
+  /** Default: `kind.toLowerCase()`. */
+  singular?: string;
+  /** Default: `` `${kind}List` ``. */
+  listKind?: string;
+  /** Default: none. */
+  shortNames?: string[];
+}
+
+/** `apiVersion` of a definition: `v1` or `group/version`. */
+export function apiVersionOfDefinition(definition: ResourceDefinition): string {
+  return definition.group === '' ? definition.version : `${definition.group}/${definition.version}`;
+}
+
+function builtin(
+  group: string,
+  kind: string,
+  plural: string,
+  options: Partial<ResourceDefinition> = {},
+): ResourceDefinition {
+  return Object.freeze({
+    group,
+    version: 'v1',
+    kind,
+    listKind: `${kind}List`,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced: true,
+    statusSubresource: false,
+    tracksGeneration: false,
+    custom: false,
+    shortNames: [],
+    ...options,
+  });
+}
+
+/** The built-in resources every server serves. */
+export const builtinResources: readonly ResourceDefinition[] = [
+  builtin('', 'Namespace', 'namespaces', {
+    namespaced: false,
+    statusSubresource: true,
+    shortNames: ['ns'],
+  }),
+  builtin('', 'Pod', 'pods', { statusSubresource: true, shortNames: ['po'] }),
+  builtin('', 'ConfigMap', 'configmaps', { shortNames: ['cm'] }),
+  builtin('', 'Secret', 'secrets'),
+  builtin('', 'Event', 'events', { shortNames: ['ev'] }),
+  builtin('coordination.k8s.io', 'Lease', 'leases'),
+  builtin('events.k8s.io', 'Event', 'events', { shortNames: ['ev'] }),
+  builtin('apiextensions.k8s.io', 'CustomResourceDefinition', 'customresourcedefinitions', {
+    namespaced: false,
+    statusSubresource: true,
+    tracksGeneration: true,
+    shortNames: ['crd', 'crds'],
+  }),
+];
+
+/** Builds (and validates) the definition of a custom resource. */
+export function customResourceDefinition(config: CustomResourceConfig): ResourceDefinition {
+  for (const field of ['group', 'version', 'kind', 'plural'] as const) {
+    if (typeof config[field] !== 'string' || config[field] === '') {
+      throw new TypeError(`registerCustomResource: ${field} must be a non-empty string`);
+    }
+  }
+  if (typeof config.namespaced !== 'boolean') {
+    throw new TypeError('registerCustomResource: namespaced must be a boolean');
+  }
+  return Object.freeze({
+    group: config.group,
+    version: config.version,
+    kind: config.kind,
+    listKind: config.listKind ?? `${config.kind}List`,
+    plural: config.plural,
+    singular: config.singular ?? config.kind.toLowerCase(),
+    namespaced: config.namespaced,
+    statusSubresource: config.statusSubresource ?? false,
+    tracksGeneration: true,
+    custom: true,
+    shortNames: config.shortNames ?? [],
+  });
+}

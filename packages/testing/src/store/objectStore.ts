@@ -1,0 +1,149 @@
+import type { KubeObject } from '@kube-rx/core';
+import type { ResourceDefinition } from '../resources/resourceDefinition.js';
+import { EventHistory } from '../watch/eventHistory.js';
+import { ChangeEvent, type ChangeType } from '../watch/watchEvent.js';
+import { canonicalObject } from './canonicalObject.js';
+import { StoredObject } from './storedObject.js';
+
+interface Table {
+  readonly objects: Map<string, StoredObject>;
+  sortedKeys: string[] | undefined;
+}
+
+/**
+ * The in-memory storage: one table per resource, one global monotonically increasing
+ * resourceVersion, and the bounded event history watches resume from. Every write is
+ * synchronous and emits exactly one {@link ChangeEvent}, so listeners see writes in order.
+ *
+ * Writes here are raw: validation and API semantics (generation, status, finalizers) live in
+ * the operations that call them.
+ */
+export class ObjectStore {
+  readonly history: EventHistory;
+  private resourceVersion = 0;
+  private readonly tables = new Map<string, Table>();
+  private readonly listeners = new Set<(event: ChangeEvent) => void>();
+
+  constructor(historySize: number) {
+    this.history = new EventHistory(historySize);
+  }
+
+  /** The last resourceVersion handed out. */
+  get currentResourceVersion(): number {
+    return this.resourceVersion;
+  }
+
+  /** Calls `listener` synchronously after each write; returns the unsubscribe function. */
+  subscribe(listener: (event: ChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(
+    definition: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+  ): StoredObject | undefined {
+    const key = definition.namespaced ? `${namespace ?? ''}/${name}` : name;
+    return this.tables.get(tableKey(definition))?.objects.get(key);
+  }
+
+  /** Objects of a resource in key order (namespace, then name), optionally in one namespace. */
+  list(definition: ResourceDefinition, namespace?: string): StoredObject[] {
+    const table = this.tables.get(tableKey(definition));
+    if (table === undefined) return [];
+    table.sortedKeys ??= [...table.objects.keys()].sort();
+    const result: StoredObject[] = [];
+    for (const key of table.sortedKeys) {
+      const object = table.objects.get(key);
+      if (object === undefined) continue;
+      if (namespace !== undefined && object.namespace !== namespace) continue;
+      result.push(object);
+    }
+    return result;
+  }
+
+  /** Number of objects of a resource (all namespaces). */
+  count(definition: ResourceDefinition): number {
+    return this.tables.get(tableKey(definition))?.objects.size ?? 0;
+  }
+
+  /** Stores a new object under the next resourceVersion and emits ADDED. */
+  insert(definition: ResourceDefinition, object: KubeObject): StoredObject {
+    const stored = this.stamp(definition, object);
+    const table = this.table(definition);
+    table.objects.set(stored.key, stored);
+    table.sortedKeys = undefined;
+    this.emit('ADDED', stored, undefined);
+    return stored;
+  }
+
+  /** Replaces `previous` with `object` under the next resourceVersion and emits MODIFIED. */
+  replace(previous: StoredObject, object: KubeObject): StoredObject {
+    const stored = this.stamp(previous.definition, object);
+    this.table(previous.definition).objects.set(stored.key, stored);
+    this.emit('MODIFIED', stored, previous);
+    return stored;
+  }
+
+  /** Removes `previous`; the DELETED event carries its last state with a new resourceVersion. */
+  remove(previous: StoredObject): StoredObject {
+    const stored = this.stamp(previous.definition, previous.clone());
+    const table = this.table(previous.definition);
+    table.objects.delete(previous.key);
+    table.sortedKeys = undefined;
+    this.emit('DELETED', stored, previous);
+    return stored;
+  }
+
+  /**
+   * The objects of a resource as they were at `resourceVersion`, rebuilt by undoing the events
+   * of the history; undefined when the history no longer reaches back that far.
+   */
+  stateAt(definition: ResourceDefinition, resourceVersion: number): StoredObject[] | undefined {
+    if (resourceVersion < this.history.startResourceVersion) return undefined;
+    const objects = new Map(this.tables.get(tableKey(definition))?.objects);
+    const events = this.history.since(resourceVersion);
+    for (let i = events.length - 1; i >= 0; i--) {
+      const event = events[i];
+      if (event === undefined || tableKey(event.definition) !== tableKey(definition)) continue;
+      if (event.type === 'ADDED') objects.delete(event.object.key);
+      else if (event.previous !== undefined) objects.set(event.previous.key, event.previous);
+    }
+    return [...objects.keys()].sort().flatMap((key) => objects.get(key) ?? []);
+  }
+
+  /** Drops the event history (see `faults.compact()`). */
+  compact(): void {
+    this.history.compact(this.resourceVersion);
+  }
+
+  private stamp(definition: ResourceDefinition, object: KubeObject): StoredObject {
+    this.resourceVersion++;
+    const withVersion = {
+      ...object,
+      metadata: { ...object.metadata, resourceVersion: String(this.resourceVersion) },
+    };
+    return new StoredObject(canonicalObject(withVersion, definition.custom), definition);
+  }
+
+  private table(definition: ResourceDefinition): Table {
+    let table = this.tables.get(tableKey(definition));
+    if (table === undefined) {
+      table = { objects: new Map(), sortedKeys: undefined };
+      this.tables.set(tableKey(definition), table);
+    }
+    return table;
+  }
+
+  private emit(type: ChangeType, object: StoredObject, previous: StoredObject | undefined): void {
+    const event = new ChangeEvent(type, this.resourceVersion, object, previous);
+    this.history.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+// Tables are keyed by group and plural, so re-registering a custom resource keeps its objects.
+function tableKey(definition: ResourceDefinition): string {
+  return `${definition.group}/${definition.plural}`;
+}

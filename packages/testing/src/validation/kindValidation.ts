@@ -1,0 +1,119 @@
+import type { KubeObject } from '@kube-rx/core';
+import { isPlainObject } from '../patch/mergePatch.js';
+import type { ResourceDefinition } from '../resources/resourceDefinition.js';
+import { badRequest, invalid, type FieldError } from '../status.js';
+
+const MICRO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{6})(Z|[+-]\d{2}:\d{2})$/;
+const GO_MICRO_LAYOUT = '2006-01-02T15:04:05.000000Z07:00';
+
+/**
+ * The checks the apiserver makes for particular kinds, applied on every write:
+ * - coordination.k8s.io Lease: `spec.acquireTime`/`spec.renewTime` are MicroTime (exactly six
+ *   fractional digits; `Date.toISOString()` output is rejected with 400). Offsets become UTC.
+ * - events.k8s.io Event: the required fields, in the apiserver's two rounds of 422 causes.
+ *
+ * Mutates `object` to its normalised form; throws a StatusError when invalid.
+ */
+export function validateKindSpecific(definition: ResourceDefinition, object: KubeObject): void {
+  if (definition.group === 'coordination.k8s.io' && definition.plural === 'leases') {
+    validateLease(object as KubeObject & { spec?: Record<string, unknown> });
+  } else if (definition.group === 'events.k8s.io' && definition.plural === 'events') {
+    validateEventsV1(definition, object as KubeObject & Record<string, unknown>);
+  }
+}
+
+function validateLease(lease: KubeObject & { spec?: Record<string, unknown> }): void {
+  const spec = lease.spec;
+  if (!isPlainObject(spec)) return;
+  for (const [field, goField] of [
+    ['acquireTime', 'AcquireTime'],
+    ['renewTime', 'RenewTime'],
+  ] as const) {
+    const value = spec[field];
+    if (value === undefined || value === null) continue;
+    const normalised = typeof value === 'string' ? normaliseMicroTime(value) : undefined;
+    if (normalised === undefined) {
+      throw badRequest(
+        `Lease in version "v1" cannot be handled as a Lease: v1.Lease.Spec: v1.LeaseSpec.${goField}: unmarshalerDecoder: parsing time ${JSON.stringify(value)} as "${GO_MICRO_LAYOUT}"`,
+      );
+    }
+    spec[field] = normalised;
+  }
+}
+
+/** A MicroTime in UTC (`...45.234245Z`), or undefined when `value` is not one. */
+export function normaliseMicroTime(value: string): string | undefined {
+  const match = MICRO_TIME.exec(value);
+  if (match === null) return undefined;
+  const [, base, micros, zone] = match;
+  if (zone === 'Z') return value;
+  const millis = Date.parse(`${base}.${micros?.slice(0, 3)}${zone}`);
+  if (Number.isNaN(millis)) return undefined;
+  return new Date(millis).toISOString().slice(0, 19) + `.${micros}Z`;
+}
+
+const QUALIFIED_NAME_MESSAGE =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+function validateEventsV1(
+  definition: ResourceDefinition,
+  event: KubeObject & Record<string, unknown>,
+): void {
+  const name = event.metadata?.name ?? '';
+  const first: FieldError[] = [];
+  const series = event.series;
+  if (isPlainObject(series)) {
+    if (typeof series.count !== 'number' || series.count < 2) {
+      first.push({
+        reason: 'FieldValueInvalid',
+        field: 'series.count',
+        message: 'Invalid value: "": should be at least 2',
+      });
+    }
+    if (series.lastObservedTime === undefined || series.lastObservedTime === null) {
+      first.push({
+        reason: 'FieldValueRequired',
+        field: 'series.lastObservedTime',
+        message: 'Required value',
+      });
+    }
+  }
+  if (event.eventTime === undefined || event.eventTime === null) {
+    first.push({ reason: 'FieldValueRequired', field: 'eventTime', message: 'Required value' });
+  }
+  if (first.length > 0) throw invalid(definition, name, first);
+  const second: FieldError[] = [];
+  const controller = typeof event.reportingController === 'string' ? event.reportingController : '';
+  if (controller === '') {
+    second.push(
+      { reason: 'FieldValueRequired', field: 'reportingController', message: 'Required value' },
+      {
+        reason: 'FieldValueInvalid',
+        field: 'reportingController',
+        message: 'Invalid value: "": name part must be non-empty',
+      },
+      {
+        reason: 'FieldValueInvalid',
+        field: 'reportingController',
+        message: `Invalid value: "": ${QUALIFIED_NAME_MESSAGE}`,
+      },
+    );
+  }
+  for (const field of ['reportingInstance', 'action', 'reason'] as const) {
+    if (typeof event[field] !== 'string' || event[field] === '') {
+      second.push({ reason: 'FieldValueRequired', field, message: 'Required value' });
+    }
+  }
+  if (event.type !== 'Normal' && event.type !== 'Warning') {
+    const type = typeof event.type === 'string' ? event.type : '';
+    second.push({
+      reason: 'FieldValueInvalid',
+      field: 'type',
+      message: `Invalid value: "${type}": has invalid value: ${type}`,
+    });
+  }
+  if (second.length > 0) throw invalid(definition, name, second);
+  event.deprecatedSource ??= {};
+  event.deprecatedFirstTimestamp ??= null;
+  event.deprecatedLastTimestamp ??= null;
+}
