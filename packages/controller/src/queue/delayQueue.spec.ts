@@ -1,6 +1,5 @@
 import { DelayQueue } from './delayQueue.js';
 import { IndexedHeap } from './indexedHeap.js';
-import type { HeapEntry } from './indexedHeap.js';
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -11,43 +10,67 @@ function seeded(seed: number): () => number {
 }
 
 describe('IndexedHeap', () => {
-  it('pops entries in (runAt, seq) order after random pushes and priority changes', () => {
+  it('pops ids in (time, seq) order after random pushes, priority changes and pops', () => {
     const random = seeded(7);
-    const heap = new IndexedHeap<HeapEntry & { id: number }>();
-    const live: Array<HeapEntry & { id: number }> = [];
-    let seq = 0;
-    for (let i = 0; i < 2000; i++) {
-      const entry = { id: i, runAt: Math.floor(random() * 100), seq: seq++, heapIndex: -1 };
-      heap.push(entry);
-      live.push(entry);
-      if (random() < 0.5) {
-        const moved = live[Math.floor(random() * live.length)]!;
-        moved.runAt = Math.floor(random() * 100);
-        moved.seq = seq++;
-        heap.update(moved);
-      }
-    }
-    const expected = [...live].sort((a, b) => a.runAt - b.runAt || a.seq - b.seq).map((e) => e.id);
+    const heap = new IndexedHeap(4);
+    const live = new Map<number, { time: number; seq: number }>();
     const popped: number[] = [];
-    for (let entry = heap.pop(); entry !== undefined; entry = heap.pop()) {
-      expect(entry.heapIndex).toBe(-1);
-      popped.push(entry.id);
+    const expected: number[] = [];
+    let seq = 0;
+    let nextId = 0;
+    const freeIds: number[] = [];
+    const smallest = (): number =>
+      [...live.entries()].reduce((best, entry) =>
+        entry[1].time < best[1].time ||
+        (entry[1].time === best[1].time && entry[1].seq < best[1].seq)
+          ? entry
+          : best,
+      )[0];
+    for (let i = 0; i < 3000; i++) {
+      const roll = random();
+      if (roll < 0.5 || live.size === 0) {
+        const id = freeIds.pop() ?? nextId++;
+        const priority = { time: Math.floor(random() * 100), seq: seq++ };
+        heap.push(id, priority.time, priority.seq);
+        live.set(id, priority);
+      } else if (roll < 0.75) {
+        const ids = [...live.keys()];
+        const id = ids[Math.floor(random() * ids.length)]!;
+        const priority = { time: Math.floor(random() * 100), seq: seq++ };
+        heap.update(id, priority.time, priority.seq);
+        live.set(id, priority);
+      } else {
+        expected.push(smallest());
+        const id = heap.pop();
+        popped.push(id);
+        live.delete(id);
+        freeIds.push(id);
+        expect(heap.has(id)).toBe(false);
+      }
+      expect(heap.size).toBe(live.size);
     }
     expect(popped).toEqual(expected);
-    expect(heap.size).toBe(0);
+    while (heap.size > 0) {
+      const id = smallest();
+      expect(heap.peek()).toBe(id);
+      expect(heap.peekTime()).toBe(live.get(id)!.time);
+      expect(heap.pop()).toBe(id);
+      live.delete(id);
+    }
+    expect(heap.pop()).toBe(-1);
+    expect(heap.peekTime()).toBe(Infinity);
   });
 
-  it('tracks positions so that every entry knows its slot', () => {
-    const heap = new IndexedHeap<HeapEntry>();
-    const entries = [5, 3, 8, 1, 9, 2].map((runAt, seq) => ({ runAt, seq, heapIndex: -1 }));
-    entries.forEach((e) => heap.push(e));
-    expect(heap.peek()!.runAt).toBe(1);
-    entries[4]!.runAt = 0;
-    heap.update(entries[4]!);
-    expect(heap.peek()).toBe(entries[4]);
+  it('grows past its initial capacity and clears', () => {
+    const heap = new IndexedHeap(4);
+    for (let id = 0; id < 1000; id++) heap.push(id, 1000 - id, id);
+    expect(heap.size).toBe(1000);
+    expect(heap.peek()).toBe(999);
     heap.clear();
     expect(heap.size).toBe(0);
-    expect(entries.every((e) => e.heapIndex === -1)).toBe(true);
+    expect(heap.has(5)).toBe(false);
+    heap.push(5, 1, 0);
+    expect(heap.pop()).toBe(5);
   });
 });
 
@@ -77,5 +100,52 @@ describe('DelayQueue', () => {
     queue.clear();
     expect(queue.size).toBe(0);
     expect(queue.nextRunAt()).toBe(Infinity);
+  });
+
+  it('matches a naive model under random requests and takes, reusing slots', () => {
+    for (const [debounce, maxDebounce] of [
+      [0, Infinity],
+      [5, 12],
+    ] as const) {
+      const random = seeded(debounce + 1);
+      const queue = new DelayQueue<string>(debounce, maxDebounce);
+      // key → { message, dueAt, deadline, seq }
+      const model = new Map<
+        string,
+        { message: string; dueAt: number; deadline: number; seq: number }
+      >();
+      let seq = 0;
+      for (let i = 0; i < 5000; i++) {
+        if (random() < 0.7) {
+          const key = `k${Math.floor(random() * 30)}`;
+          const runAt = Math.floor(random() * 50);
+          const message = `${key}#${i}`;
+          const entry = model.get(key);
+          let dueAt = runAt + debounce;
+          if (entry === undefined) {
+            model.set(key, { message, dueAt, deadline: runAt + maxDebounce, seq: seq++ });
+          } else if (runAt <= entry.dueAt) {
+            entry.deadline = Math.min(entry.deadline, runAt + maxDebounce);
+            dueAt = Math.min(dueAt, entry.deadline);
+            entry.message = message;
+            if (dueAt !== entry.dueAt) {
+              entry.dueAt = dueAt;
+              entry.seq = seq++;
+            }
+          } else {
+            dueAt = entry.dueAt;
+          }
+          expect(queue.schedule(key, message, runAt)).toBe(dueAt);
+        } else if (model.size > 0) {
+          const [key, head] = [...model.entries()].reduce((a, b) =>
+            b[1].dueAt < a[1].dueAt || (b[1].dueAt === a[1].dueAt && b[1].seq < a[1].seq) ? b : a,
+          );
+          expect(queue.nextRunAt()).toBe(head.dueAt);
+          expect(queue.take()).toBe(head.message);
+          model.delete(key);
+        }
+        expect(queue.size).toBe(model.size);
+      }
+    }
   });
 });

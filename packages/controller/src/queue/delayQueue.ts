@@ -1,12 +1,4 @@
 import { IndexedHeap } from './indexedHeap.js';
-import type { HeapEntry } from './indexedHeap.js';
-
-interface QueueEntry<T> extends HeapEntry {
-  readonly key: string;
-  message: T;
-  /** Latest time debouncing may push this entry to: earliest winning runAt + maxDebounce. */
-  deadline: number;
-}
 
 /**
  * The data structure behind `scheduler()`: at most one entry per key, ordered by the time it is
@@ -34,8 +26,16 @@ interface QueueEntry<T> extends HeapEntry {
  * ```
  */
 export class DelayQueue<T> {
-  readonly #entries = new Map<string, QueueEntry<T>>();
-  readonly #heap = new IndexedHeap<QueueEntry<T>>();
+  // Pending keys live in numbered slots: key → slot in the map, the rest in arrays by slot.
+  readonly #slotOf = new Map<string, number>();
+  #keys: Array<string | undefined> = [];
+  #messages: Array<T | undefined> = [];
+  /** Per slot: latest time debouncing may push it to (earliest winning runAt + maxDebounce). */
+  #deadlines = new Float64Array(64);
+  /** Per slot: current due time (mirrors the heap, read without a heap lookup). */
+  #dueAt = new Float64Array(64);
+  readonly #freeSlots: number[] = [];
+  readonly #heap = new IndexedHeap();
   readonly #debounce: number;
   readonly #maxDebounce: number;
   #seq = 0;
@@ -52,50 +52,44 @@ export class DelayQueue<T> {
 
   /** Number of pending keys. */
   get size(): number {
-    return this.#entries.size;
+    return this.#slotOf.size;
   }
 
   /** Whether a key is pending. */
   has(key: string): boolean {
-    return this.#entries.has(key);
+    return this.#slotOf.has(key);
   }
 
   /**
    * Applies one request (see the class doc) and returns the key's due time afterwards.
    */
   schedule(key: string, message: T, runAt: number): number {
-    const entry = this.#entries.get(key);
+    const slot = this.#slotOf.get(key);
     let dueAt = runAt + this.#debounce;
-    if (entry === undefined) {
-      const created: QueueEntry<T> = {
-        key,
-        message,
-        runAt: dueAt,
-        seq: this.#seq++,
-        heapIndex: -1,
-        deadline: runAt + this.#maxDebounce,
-      };
-      this.#entries.set(key, created);
-      this.#heap.push(created);
+    if (slot === undefined) {
+      const created = this.#allocate(key, message);
+      this.#deadlines[created] = runAt + this.#maxDebounce;
+      this.#dueAt[created] = dueAt;
+      this.#heap.push(created, dueAt, this.#seq++);
       return dueAt;
     }
-    if (runAt > entry.runAt) return entry.runAt;
+    const currentDueAt = this.#dueAt[slot]!;
+    if (runAt > currentDueAt) return currentDueAt;
     const deadline = runAt + this.#maxDebounce;
-    if (deadline < entry.deadline) entry.deadline = deadline;
-    if (dueAt > entry.deadline) dueAt = entry.deadline;
-    entry.message = message;
-    if (dueAt !== entry.runAt) {
-      entry.runAt = dueAt;
-      entry.seq = this.#seq++;
-      this.#heap.update(entry);
+    let slotDeadline = this.#deadlines[slot]!;
+    if (deadline < slotDeadline) this.#deadlines[slot] = slotDeadline = deadline;
+    if (dueAt > slotDeadline) dueAt = slotDeadline;
+    this.#messages[slot] = message;
+    if (dueAt !== currentDueAt) {
+      this.#dueAt[slot] = dueAt;
+      this.#heap.update(slot, dueAt, this.#seq++);
     }
     return dueAt;
   }
 
   /** Due time of the earliest entry, `Infinity` when the queue is empty. */
   nextRunAt(): number {
-    const head = this.#heap.peek();
-    return head === undefined ? Infinity : head.runAt;
+    return this.#heap.peekTime();
   }
 
   /**
@@ -103,15 +97,48 @@ export class DelayQueue<T> {
    * first: on an empty queue this throws a `RangeError`.
    */
   take(): T {
-    const head = this.#heap.pop();
-    if (head === undefined) throw new RangeError('DelayQueue is empty');
-    this.#entries.delete(head.key);
-    return head.message;
+    const slot = this.#heap.pop();
+    if (slot < 0) throw new RangeError('DelayQueue is empty');
+    const message = this.#messages[slot] as T;
+    this.#slotOf.delete(this.#keys[slot] as string);
+    // Drop references so that emitted messages can be collected.
+    this.#keys[slot] = undefined;
+    this.#messages[slot] = undefined;
+    this.#freeSlots.push(slot);
+    return message;
   }
 
   /** Drops every entry. */
   clear(): void {
     this.#heap.clear();
-    this.#entries.clear();
+    this.#slotOf.clear();
+    this.#keys = [];
+    this.#messages = [];
+    this.#freeSlots.length = 0;
+  }
+
+  #allocate(key: string, message: T): number {
+    let slot = this.#freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.#keys.length;
+      this.#keys.push(key);
+      this.#messages.push(message);
+      if (slot >= this.#dueAt.length) this.#grow();
+    } else {
+      this.#keys[slot] = key;
+      this.#messages[slot] = message;
+    }
+    this.#slotOf.set(key, slot);
+    return slot;
+  }
+
+  #grow(): void {
+    const capacity = this.#dueAt.length * 2;
+    const deadlines = new Float64Array(capacity);
+    deadlines.set(this.#deadlines);
+    this.#deadlines = deadlines;
+    const dueAt = new Float64Array(capacity);
+    dueAt.set(this.#dueAt);
+    this.#dueAt = dueAt;
   }
 }

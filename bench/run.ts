@@ -1,0 +1,135 @@
+// Runs every bench/*.bench.ts (or those whose name contains the filter argument), one after the
+// other in this process, prints a table and writes bench/results/latest.json.
+//
+//   npm run bench                # all benchmarks
+//   npm run bench -- scheduler   # only bench/*scheduler*.bench.ts
+//
+// A benchmark file default-exports an async function returning one BenchResult or an array of
+// them. `npm run bench` passes --expose-gc, so benchmarks can call globalThis.gc() to measure
+// retained memory; run.ts also collects garbage between files.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** What a benchmark reports: one row of the table. */
+export interface BenchResult {
+  /** Row title, e.g. `scheduler: 1M requests / 100k keys`. */
+  name: string;
+  /** Measured values, printed as `key value` pairs in the order given. Use units in keys (`ms`, `MB`, `/s`). */
+  metrics: Record<string, number | string>;
+  /** The target, in words (e.g. `≥ 1 000 000 requests/s`). */
+  target?: string;
+  /** Whether the target was met; omitted when there is no target. */
+  pass?: boolean;
+  /** How it was measured, caveats. */
+  notes?: string;
+}
+
+export type BenchFunction = () => Promise<BenchResult | BenchResult[]>;
+
+interface FileOutcome {
+  file: string;
+  results: BenchResult[];
+  error?: string;
+}
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function formatValue(value: number | string): string {
+  if (typeof value === 'string') return value;
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+function printTable(outcomes: FileOutcome[]): void {
+  const rows: string[][] = [['benchmark', 'result', 'metrics']];
+  for (const outcome of outcomes) {
+    if (outcome.error !== undefined) {
+      rows.push([basename(outcome.file), 'ERROR', outcome.error]);
+      continue;
+    }
+    for (const result of outcome.results) {
+      const status = result.pass === undefined ? '-' : result.pass ? 'PASS' : 'FAIL';
+      const metrics = Object.entries(result.metrics)
+        .map(([key, value]) => `${key} ${formatValue(value)}`)
+        .join(' | ');
+      rows.push([result.name, status, metrics]);
+    }
+  }
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const [index, row] of rows.entries()) {
+    console.log(`${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`);
+    if (index === 0) console.log(`${'-'.repeat(widths[0]!)}  ${'-'.repeat(widths[1]!)}  -------`);
+  }
+  for (const outcome of outcomes) {
+    for (const result of outcome.results) {
+      if (result.target !== undefined || result.notes !== undefined) {
+        console.log(`\n${result.name}${result.target ? ` — target ${result.target}` : ''}`);
+        if (result.notes) console.log(`  ${result.notes}`);
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const filter = process.argv[2];
+  const files = (await readdir(benchDir))
+    .filter((file) => file.endsWith('.bench.ts'))
+    .filter((file) => filter === undefined || file.includes(filter))
+    .sort();
+  if (files.length === 0) {
+    console.error(`no bench/*.bench.ts file${filter === undefined ? '' : ` matches "${filter}"`}`);
+    process.exitCode = 1;
+    return;
+  }
+  if ((globalThis as { gc?: unknown }).gc === undefined) {
+    console.warn('warning: run with --expose-gc (npm run bench does) for memory figures');
+  }
+
+  const outcomes: FileOutcome[] = [];
+  for (const file of files) {
+    console.log(`running ${file} ...`);
+    collectGarbage();
+    try {
+      const module = (await import(pathToFileURL(join(benchDir, file)).href)) as {
+        default?: unknown;
+      };
+      if (typeof module.default !== 'function') throw new TypeError('no default-exported function');
+      const value = await (module.default as BenchFunction)();
+      outcomes.push({ file, results: Array.isArray(value) ? value : [value] });
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      console.error(message);
+      outcomes.push({
+        file,
+        results: [],
+        error: error instanceof Error ? error.message : String(error),
+      });
+      process.exitCode = 1;
+    }
+  }
+
+  console.log('');
+  printTable(outcomes);
+
+  const resultsDir = join(benchDir, 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpuCount: cpus().length,
+    filter: filter ?? null,
+    benchmarks: outcomes,
+  };
+  await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${join('bench', 'results', 'latest.json')}`);
+}
+
+await main();
