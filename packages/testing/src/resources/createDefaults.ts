@@ -20,6 +20,7 @@ export function applyCreateDefaults(
     object.status = { phase: 'Pending' };
   } else if (definition.group === 'apiextensions.k8s.io') {
     const spec = (object.spec ?? {}) as Record<string, unknown>;
+    spec.conversion ??= { strategy: 'None' };
     const versions = Array.isArray(spec.versions)
       ? (spec.versions as Record<string, unknown>[])
       : [];

@@ -56,9 +56,11 @@ const QUALIFIED_NAME_MESSAGE =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
 function validateEventsV1(
-  definition: ResourceDefinition,
+  served: ResourceDefinition,
   event: KubeObject & Record<string, unknown>,
 ): void {
+  // events.k8s.io Events are stored as core Events: validation errors name the core kind.
+  const definition = { ...served, group: '' };
   const name = event.metadata?.name ?? '';
   const first: FieldError[] = [];
   const series = event.series;
