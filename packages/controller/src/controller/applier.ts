@@ -1,0 +1,394 @@
+import {
+  defaultLogger,
+  objectRef,
+  refKey,
+  type KubeObject,
+  type Logger,
+  type ObjectRef,
+} from '@kube-rx/core';
+import type { Store } from '@kube-rx/watcher';
+import {
+  asyncScheduler,
+  catchError,
+  concatMap,
+  defer,
+  EMPTY,
+  filter,
+  finalize,
+  from,
+  identity,
+  map,
+  merge,
+  NEVER,
+  Observable,
+  of,
+  race,
+  ReplaySubject,
+  Subject,
+  Subscription,
+  take,
+  takeUntil,
+  tap,
+  timeout,
+  timer,
+  type SchedulerLike,
+} from 'rxjs';
+import { Action } from '../action.js';
+import { normalizeErrorPolicy, type ErrorPolicy } from '../errorPolicy/errorPolicy.js';
+import type { ControllerMetrics } from '../metrics/controllerMetrics.js';
+import { toActionObservable, type ReconcileOutput } from '../reconcileOutput.js';
+import { Err, Ok, type Result } from '../result.js';
+import { DEFAULT_RUNNER_CONCURRENCY, runner } from '../runner.js';
+import { scheduler as schedule, type ScheduleRequest } from '../scheduler.js';
+import { ControllerError } from './controllerError.js';
+import type { ReconcileOk } from './reconcileOk.js';
+import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
+
+/**
+ * A reconcile function: gets the object (as it is in the store when the run starts) and the
+ * context, returns what to do next — an {@link Action}, a Promise of one, or an Observable whose
+ * last value is one. Throwing, rejecting or erroring hands the error to the error policy.
+ */
+export type ReconcileFunction<K, C> = (object: K, ctx: C) => ReconcileOutput;
+
+/** Options of {@link applier} (and, through `withConfig`, of a `Controller`). */
+export interface ApplierConfig {
+  /** Maximum reconciles at once (never two for one key). Default `16`. */
+  concurrency?: number;
+  /**
+   * Trailing debounce of requests in ms: a key requested again within the window runs once,
+   * `debounce` ms after the requests pause (kube-runtime semantics). Default `0`.
+   */
+  debounce?: number;
+  /**
+   * Time limit of one reconcile in ms; a reconcile still running is unsubscribed (Observable
+   * reconciles are cancelled; Promises are abandoned) and fails with RxJS's `TimeoutError`
+   * (transient), which goes to the error policy. Default: no limit.
+   */
+  reconcileTimeout?: number;
+  /** Only keys accepted by this predicate are reconciled (see `shard()`). Default: all. */
+  shard?: (ref: ObjectRef) => boolean;
+  /** Nothing runs before this emits once (e.g. all stores synced). Default: ready at once. */
+  readiness?: Observable<unknown>;
+  /**
+   * Graceful shutdown: when this emits (or resolves), no new reconcile starts (pending and
+   * requeued work is dropped), running reconciles may finish for up to `shutdownTimeout` ms,
+   * then the output completes. Default: never.
+   */
+  shutdown?: Observable<unknown> | PromiseLike<unknown>;
+  /** Deadline for running reconciles after a shutdown signal, in ms. Default `30_000`. */
+  shutdownTimeout?: number;
+  /**
+   * Soft errors of trigger streams, emitted as `Err(ControllerError QueueError)` (the streams
+   * themselves keep running). Default: none.
+   */
+  queueErrors?: Observable<unknown>;
+  /** Requeue delay in ms when the error policy itself throws or rejects. Default `5_000`. */
+  policyFailureRequeue?: number;
+  /** Metrics to maintain (queue depth, active workers, results). Default: none. */
+  metrics?: ControllerMetrics;
+  /** The `controller` label of the metrics. Default `'controller'`. */
+  name?: string;
+  /** Where failures of the error policy and `onSuccess` hooks are logged. Default `defaultLogger()`. */
+  logger?: Logger;
+  /** Clock and timers (debounce, requeues, timeouts). Default `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+}
+
+type Step =
+  | { type: 'skipped' }
+  | { type: 'notFound' }
+  | { type: 'ok'; ref: ReconcileRequest['ref']; action: Action }
+  | { type: 'failed'; ref: ReconcileRequest['ref']; error: unknown; action: Action };
+
+const SKIPPED: Step = { type: 'skipped' };
+const NOT_FOUND: Step = { type: 'notFound' };
+
+/**
+ * The engine under `Controller`, usable on its own (kube-runtime's `applier`): schedules the
+ * `requests$` (deduplicated by `refKey`, debounced), runs `reconcile` for them through `runner`
+ * (bounded concurrency, one run per key at a time, gated by `readiness`), and emits one `Result`
+ * per run:
+ *
+ * - At run start the object is read from `store`; if it is gone, `Err(ObjectNotFound)` and
+ *   `reconcile` is not called.
+ * - `reconcile` succeeds → `errorPolicy.onSuccess?.(object, ctx)` → requeue if the Action asks
+ *   (`runAt` = end of the run + ms, reason `ReconcilerRequestedRetry`) → `Ok(ReconcileOk)`.
+ * - `reconcile` fails (or times out) → the error policy (sync or async) decides the Action →
+ *   requeue if asked (reason `ErrorPolicyRequestedRetry`) → `Err(ReconcilerFailed)` with the
+ *   error as `cause`. A throwing policy is logged and the key requeued after
+ *   `policyFailureRequeue`.
+ *
+ * The output never errors because of a reconcile. It completes after a graceful shutdown
+ * (`shutdown`), or when `requests$` completes or errors (an error is first emitted as
+ * `Err(QueueError)`), once the running reconciles finished.
+ *
+ * @example
+ * ```ts
+ * const { store, writer } = createStore<Widget>();
+ * const requests$ = watcher(widgets).pipe(
+ *   defaultBackoff(), reflect(writer), appliedObjects(),
+ *   map((w) => ({ ref: objectRef(w), reason: ReconcileReason.objectUpdated() })),
+ * );
+ * applier(reconcile, perKeyBackoff(), ctx, store, requests$, { readiness: store.ready$ }).subscribe();
+ * ```
+ */
+export function applier<K extends KubeObject, C>(
+  reconcile: ReconcileFunction<K, C>,
+  errorPolicy: ErrorPolicy<K, unknown, C>,
+  context: C,
+  store: Pick<Store<K>, 'get'>,
+  requests$: Observable<ReconcileRequest>,
+  config: ApplierConfig = {},
+): Observable<Result<ReconcileOk, ControllerError>> {
+  if (typeof reconcile !== 'function') throw new TypeError('applier: reconcile must be a function');
+  const policy = normalizeErrorPolicy(errorPolicy);
+  const clock = config.scheduler ?? asyncScheduler;
+  const shutdownTimeout = nonNegative('shutdownTimeout', config.shutdownTimeout ?? 30_000);
+  const policyFailureRequeue = nonNegative(
+    'policyFailureRequeue',
+    config.policyFailureRequeue ?? 5_000,
+  );
+  const reconcileTimeout =
+    config.reconcileTimeout === undefined
+      ? undefined
+      : positive('reconcileTimeout', config.reconcileTimeout);
+  const keyOf = (request: ReconcileRequest): string => refKey(request.ref);
+  // Validated here, at creation, by the operators' own factories.
+  const scheduleOperator = schedule<ReconcileRequest>({
+    key: keyOf,
+    debounce: config.debounce ?? 0,
+    drainOnComplete: false,
+    scheduler: clock,
+  });
+  const shard = config.shard;
+  if (shard !== undefined && typeof shard !== 'function') {
+    throw new TypeError('applier: shard must be a predicate');
+  }
+  const name = config.name ?? 'controller';
+  const metrics = config.metrics;
+  const logger = (): Logger => config.logger ?? defaultLogger();
+  const shutdownSignal$ =
+    config.shutdown === undefined
+      ? NEVER
+      : defer(() => from(config.shutdown as Observable<unknown>)).pipe(take(1));
+
+  return new Observable<Result<ReconcileOk, ControllerError>>((subscriber) => {
+    const requeues$ = new Subject<ScheduleRequest<ReconcileRequest>>();
+    // Replaying: a stop that happens before the pipeline is subscribed must still be seen.
+    const stopInput$ = new ReplaySubject<void>(1);
+    const shutdownGate$ = new ReplaySubject<void>(1);
+    const queued = new Set<string>();
+    const subscription = new Subscription();
+    let inputClosed = false;
+    let shuttingDown = false;
+    let active = 0;
+
+    const setQueueDepth = (): void => metrics?.queueDepth.set({ controller: name }, queued.size);
+    const emit = (result: Result<ReconcileOk, ControllerError>): void => {
+      metrics?.recordResult(name, result);
+      subscriber.next(result);
+    };
+    const queueError = (cause: unknown): void =>
+      emit(Err(new ControllerError('QueueError', { cause })));
+
+    const runOne = (request: ReconcileRequest): Observable<Step> =>
+      defer(() => {
+        queued.delete(keyOf(request));
+        setQueueDepth();
+        if (shuttingDown) return of(SKIPPED);
+        const object = store.get(request.ref);
+        if (object === undefined) return of(NOT_FOUND);
+        const ref = objectRef(object);
+        active += 1;
+        metrics?.activeWorkers.set({ controller: name }, active);
+        return toActionObservable(() => reconcile(object, context)).pipe(
+          reconcileTimeout === undefined
+            ? identity
+            : timeout({ first: reconcileTimeout, scheduler: clock }),
+          concatMap((action) => afterSuccess(object, ref, action)),
+          catchError((error: unknown) => afterFailure(object, ref, error)),
+          finalize(() => {
+            active -= 1;
+            metrics?.activeWorkers.set({ controller: name }, active);
+          }),
+        );
+      });
+
+    const afterSuccess = (object: K, ref: ObjectRef, action: Action) =>
+      defer(() => {
+        const done = policy.onSuccess?.(object, context);
+        // Stay synchronous unless the hook is async, so that virtual time keeps working.
+        return isPromiseLike(done) ? from(done) : of(undefined);
+      }).pipe(
+        catchError((error: unknown) => {
+          logger().warn('error policy onSuccess failed', { ref: refKey(ref), error });
+          return of(undefined);
+        }),
+        map((): Step => ({ type: 'ok', ref, action })),
+      );
+
+    const afterFailure = (object: K, ref: ObjectRef, error: unknown) =>
+      toActionObservable(() => policy.onError(object, error, context)).pipe(
+        catchError((policyError: unknown) => {
+          logger().error('error policy failed; requeueing', {
+            ref: refKey(ref),
+            error: policyError,
+          });
+          return of(Action.requeue(policyFailureRequeue));
+        }),
+        map((action): Step => ({ type: 'failed', ref, error, action })),
+      );
+
+    const requeue = (ref: ObjectRef, reason: ReconcileReason, at: number): void => {
+      queued.add(refKey(ref));
+      setQueueDepth();
+      requeues$.next({ message: { ref, reason }, runAt: at });
+    };
+
+    const input$ = merge(
+      requests$.pipe(
+        catchError((error: unknown) => {
+          queueError(error);
+          return EMPTY;
+        }),
+        // The end of the trigger stream ends the controller: what was requested still runs.
+        tap({ complete: () => closeInput() }),
+        shard === undefined ? identity : filter((request) => shard(request.ref)),
+        map((request): ScheduleRequest<ReconcileRequest> => {
+          queued.add(keyOf(request));
+          setQueueDepth();
+          return { message: request, runAt: clock.now() };
+        }),
+      ),
+      requeues$,
+    ).pipe(takeUntil(stopInput$));
+
+    // After a shutdown signal the gate opens so that waiting work is skipped and the runner ends.
+    const readiness$ = race(config.readiness ?? of(undefined), shutdownGate$);
+
+    const closeInput = (): void => {
+      if (inputClosed) return;
+      inputClosed = true;
+      stopInput$.next();
+      stopInput$.complete();
+      requeues$.complete();
+    };
+
+    const beginShutdown = (): void => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      closeInput();
+      shutdownGate$.next();
+      shutdownGate$.complete();
+      queued.clear();
+      setQueueDepth();
+      subscription.add(
+        timer(shutdownTimeout, clock).subscribe(() => {
+          subscription.unsubscribe();
+          subscriber.complete();
+        }),
+      );
+    };
+
+    subscription.add(shutdownSignal$.subscribe({ next: beginShutdown, error: beginShutdown }));
+    if (config.queueErrors) subscription.add(config.queueErrors.subscribe(queueError));
+
+    const runs = input$
+      .pipe(
+        scheduleOperator,
+        runner(runOne, {
+          concurrency: config.concurrency ?? DEFAULT_RUNNER_CONCURRENCY,
+          key: keyOf,
+          readiness: readiness$,
+          scheduler: clock,
+        }),
+      )
+      .subscribe({
+        next: (outcome) => {
+          const durationMs = outcome.finishedAt - outcome.startedAt;
+          const { reason } = outcome.message;
+          if (outcome.result.err) {
+            // The run function catches everything itself; this is a defect in it.
+            emit(
+              Err(
+                new ControllerError('ReconcilerFailed', {
+                  ref: outcome.message.ref,
+                  reason,
+                  durationMs,
+                  cause: outcome.result.val,
+                }),
+              ),
+            );
+            return;
+          }
+          const step = outcome.result.val;
+          switch (step.type) {
+            case 'skipped':
+              return;
+            case 'notFound':
+              emit(
+                Err(new ControllerError('ObjectNotFound', { ref: outcome.message.ref, reason })),
+              );
+              return;
+            case 'ok':
+              if (step.action.requeueAfter !== undefined && !inputClosed) {
+                requeue(
+                  step.ref,
+                  ReconcileReason.reconcilerRequestedRetry(),
+                  outcome.finishedAt + step.action.requeueAfter,
+                );
+              }
+              emit(Ok({ ref: step.ref, action: step.action, reason, durationMs }));
+              return;
+            case 'failed':
+              if (step.action.requeueAfter !== undefined && !inputClosed) {
+                requeue(
+                  step.ref,
+                  ReconcileReason.errorPolicyRequestedRetry(),
+                  outcome.finishedAt + step.action.requeueAfter,
+                );
+              }
+              emit(
+                Err(
+                  new ControllerError('ReconcilerFailed', {
+                    ref: step.ref,
+                    reason,
+                    durationMs,
+                    cause: step.error,
+                  }),
+                ),
+              );
+              return;
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+
+    subscription.add(runs);
+    return subscription;
+  });
+}
+
+function nonNegative(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`applier: ${name} must be a finite number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function positive(name: string, value: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new TypeError(`applier: ${name} must be a number > 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

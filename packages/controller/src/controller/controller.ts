@@ -1,0 +1,474 @@
+import {
+  apiVersionOf,
+  backoff,
+  defaultBackoffStrategy,
+  objectRef,
+  type ApiResource,
+  type BackoffStrategy,
+  type KubeObject,
+  type ObjectRef,
+  type PartialObjectMetadata,
+} from '@kube-rx/core';
+import {
+  appliedObjects,
+  createStore,
+  metadataWatcher,
+  reflect,
+  touchedObjects,
+  watcher,
+  type ListWatchApi,
+  type MetadataListWatchApi,
+  type Store,
+  type WatcherConfig,
+} from '@kube-rx/watcher';
+import {
+  asyncScheduler,
+  defer,
+  forkJoin,
+  from,
+  isObservable,
+  map,
+  merge,
+  mergeMap,
+  Observable,
+  Subject,
+  type SchedulerLike,
+} from 'rxjs';
+import type { ErrorPolicy } from '../errorPolicy/errorPolicy.js';
+import type { Result } from '../result.js';
+import { applier, type ApplierConfig, type ReconcileFunction } from './applier.js';
+import type { ControllerError } from './controllerError.js';
+import type { ReconcileOk } from './reconcileOk.js';
+import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
+
+/** What `new Controller(api)` needs of an `Api<K>`: list/watch and its resource. */
+export type ControllerApi<K> = ListWatchApi<K> & { readonly resource: ApiResource };
+
+/** What `owns` needs of an `Api`: metadata list/watch and its resource. */
+export type OwnedApi = MetadataListWatchApi & { readonly resource: ApiResource };
+
+/** What `watches` needs of an `Api<O>`: list/watch (and, for metrics labels, its resource). */
+export type WatchedApi<O> = ListWatchApi<O> & { readonly resource?: ApiResource };
+
+/** Options of {@link Controller.owns}. */
+export interface OwnsConfig extends WatcherConfig {
+  /**
+   * Only follow owner references with `controller: true`. Default `false`: every owner
+   * reference whose `apiVersion` and `kind` are the controller's main kind triggers (as
+   * kube-runtime's `owns`).
+   */
+  controllerOnly?: boolean;
+}
+
+/** Options of {@link Controller.withConfig}: the {@link ApplierConfig} plus trigger-stream settings. */
+export interface ControllerConfig extends Omit<
+  ApplierConfig,
+  'readiness' | 'shutdown' | 'queueErrors'
+> {
+  /**
+   * Backoff of every trigger stream (watchers and `reconcileOn` streams) when it fails; their
+   * errors are also emitted as `Err(QueueError)`. Default `defaultBackoffStrategy()` (800 ms ×2
+   * up to 30 s, jittered).
+   */
+  triggerBackoff?: BackoffStrategy;
+}
+
+type TriggerFactory = (context: TriggerContext) => Observable<ReconcileRequest>;
+
+interface TriggerContext {
+  scheduler: SchedulerLike;
+  strategy: BackoffStrategy;
+  reportError: (error: unknown, watcherLabel: string) => void;
+}
+
+/**
+ * A controller, built like kube-runtime's: it watches a main kind into a {@link Store},
+ * reconciles each object when it (or something related) changes, and reports every run as a
+ * `Result<ReconcileOk, ControllerError>`.
+ *
+ * ```
+ * watcher(api) → backoff → reflect(store) → appliedObjects ─┐
+ * owns(api): metadataWatcher → ownerReferences ────────────┤
+ * watches(api, cfg, mapper) ───────────────────────────────┼→ scheduler({debounce}) → runner({concurrency, readiness}) → Result
+ * reconcileOn / reconcileAllOn ────────────────────────────┤            ▲                      │
+ * requeues (Action.requeue, error policy) ─────────────────┘            └──────────────────────┘
+ * ```
+ *
+ * - Deletions of the main object do not trigger reconciles (the object is gone from the store);
+ *   use {@link finalizer} for cleanup.
+ * - Nothing runs before the main store is ready (first list complete). The object is read from
+ *   the store when its run starts, so a run always sees the newest cached version.
+ * - Every trigger stream gets a backoff; a failing watcher never ends the controller (its
+ *   errors show up as `Err(QueueError)`). One failing reconcile never ends it either.
+ * - The builder methods configure this instance and return it; `run` may be called once per
+ *   subscription (each subscription starts its own watchers).
+ *
+ * @example
+ * ```ts
+ * const widgets = Api.namespaced<Widget>(kc, WidgetResource, 'default');
+ * const configMaps = Api.namespaced<V1ConfigMap>(kc, ConfigMap, 'default');
+ * new Controller(widgets)
+ *   .owns(configMaps)
+ *   .withConfig({ concurrency: 8, debounce: 500 })
+ *   .shutdownOnSignal()
+ *   .run(reconcile, perKeyBackoff(), { widgets, configMaps })
+ *   .subscribe((result) => {
+ *     if (result.err) console.warn(result.val.message);
+ *   });
+ * ```
+ */
+export class Controller<K extends KubeObject> {
+  /** The cache of the main kind, filled while `run` is subscribed. */
+  readonly store: Store<K>;
+  private readonly resource: ApiResource | undefined;
+  private readonly triggers: TriggerFactory[] = [];
+  private readonly shutdownSignals: Array<Observable<unknown>> = [];
+  private config: ControllerConfig = {};
+
+  /**
+   * A controller for the objects `api` lists and watches (an `Api<K>`), with `watcherConfig`
+   * for its watcher (label selector etc.).
+   */
+  constructor(api: ControllerApi<K>, watcherConfig?: WatcherConfig);
+  /** @internal used by {@link Controller.forStream} */
+  constructor(api: undefined, watcherConfig: undefined, stream: StreamSource<K>);
+  constructor(
+    api: ControllerApi<K> | undefined,
+    watcherConfig?: WatcherConfig,
+    stream?: StreamSource<K>,
+  ) {
+    if (stream) {
+      this.store = stream.store;
+      this.resource = stream.resource;
+      this.triggers.push(({ strategy, scheduler, reportError }) =>
+        stream.objects$.pipe(
+          backoff(strategy, { scheduler, onError: (error) => reportError(error, 'main') }),
+          map((object) => ({ ref: objectRef(object), reason: ReconcileReason.objectUpdated() })),
+        ),
+      );
+      return;
+    }
+    if (!api || typeof api.watch !== 'function' || typeof api.list !== 'function') {
+      throw new TypeError('Controller: api must be an Api<K> (list and watch)');
+    }
+    const { store, writer } = createStore<K>();
+    this.store = store;
+    this.resource = api.resource;
+    this.triggers.push(({ strategy, scheduler, reportError }) =>
+      watcher(api, { scheduler, ...watcherConfig }).pipe(
+        backoff(strategy, { scheduler, onError: (error) => reportError(error, 'main') }),
+        reflect(writer),
+        appliedObjects(),
+        map((object) => ({ ref: objectRef(object), reason: ReconcileReason.objectUpdated() })),
+      ),
+    );
+  }
+
+  /**
+   * A controller over a stream of objects you already watch and reflect into `store` yourself
+   * (kube-runtime's `for_stream`): each emitted object is reconciled (reason `ObjectUpdated`),
+   * read from `store` at run time. Give `resource` (the main kind) to use {@link owns}. The
+   * stream gets the trigger backoff; when it completes, the controller finishes what was
+   * requested and completes.
+   *
+   * @example
+   * ```ts
+   * const { store, writer } = createStore<Widget>();
+   * const shared$ = watcher(widgets).pipe(defaultBackoff(), reflect(writer), share());
+   * Controller.forStream(shared$.pipe(appliedObjects()), store, WidgetResource).run(reconcile, policy, ctx);
+   * ```
+   */
+  static forStream<K extends KubeObject>(
+    objects$: Observable<K>,
+    store: Store<K>,
+    resource?: ApiResource,
+  ): Controller<K> {
+    if (!isObservable(objects$))
+      throw new TypeError('Controller.forStream: objects$ must be an Observable');
+    if (!store || typeof store.get !== 'function') {
+      throw new TypeError('Controller.forStream: store must be a Store');
+    }
+    return new Controller<K>(undefined, undefined, {
+      objects$,
+      store,
+      ...(resource ? { resource } : {}),
+    });
+  }
+
+  /**
+   * Reconciles the owner when an owned object (a child) changes or is deleted: watches `api`'s
+   * metadata (`metadataWatcher`, less memory) and maps each child's `ownerReferences` with the
+   * main kind's `apiVersion` and `kind` to the owner (in the child's namespace; reason
+   * `RelatedObjectUpdated` with the child's ref). Set `controllerOnly` to follow only the
+   * controller reference. Throws a `TypeError` when the main kind is unknown (`forStream`
+   * without `resource`).
+   *
+   * @example
+   * ```ts
+   * new Controller(widgets).owns(Api.namespaced(kc, ConfigMap, 'default'));
+   * ```
+   */
+  owns(api: OwnedApi, config: OwnsConfig = {}): this {
+    const main = this.resource;
+    if (!main)
+      throw new TypeError('Controller.owns: the main kind is unknown (give forStream a resource)');
+    if (!api || typeof api.watchMetadata !== 'function') {
+      throw new TypeError('Controller.owns: api must be an Api (metadata list and watch)');
+    }
+    const { controllerOnly = false, ...watcherConfig } = config;
+    const ownerApiVersion = apiVersionOf(main);
+    const childKind = api.resource.kind;
+    const childApiVersion = apiVersionOf(api.resource);
+    this.triggers.push(({ strategy, scheduler, reportError }) =>
+      metadataWatcher(api, { scheduler, ...watcherConfig }).pipe(
+        backoff(strategy, {
+          scheduler,
+          onError: (error) => reportError(error, `owns:${childKind}`),
+        }),
+        touchedObjects(),
+        mergeMap((child: PartialObjectMetadata) => {
+          const metadata = child.metadata;
+          const related: ObjectRef = {
+            name: metadata?.name ?? '',
+            kind: childKind,
+            apiVersion: childApiVersion,
+            ...(metadata?.namespace ? { namespace: metadata.namespace } : {}),
+            ...(metadata?.uid ? { uid: metadata.uid } : {}),
+          };
+          const reason = ReconcileReason.relatedObjectUpdated(related);
+          return (metadata?.ownerReferences ?? [])
+            .filter(
+              (owner) =>
+                owner.apiVersion === ownerApiVersion &&
+                owner.kind === main.kind &&
+                (!controllerOnly || owner.controller === true),
+            )
+            .map((owner): ReconcileRequest => {
+              const ref: ObjectRef = {
+                name: owner.name,
+                kind: owner.kind,
+                apiVersion: owner.apiVersion,
+                uid: owner.uid,
+              };
+              if (main.namespaced && metadata?.namespace) ref.namespace = metadata.namespace;
+              return { ref, reason };
+            });
+        }),
+      ),
+    );
+    return this;
+  }
+
+  /**
+   * Reconciles the objects `mapper` names when an object of another kind changes or is deleted
+   * (kube-runtime's `watches`): `mapper(object)` returns refs of main objects (one, several, or
+   * none); reason `RelatedObjectUpdated` with the watched object's ref.
+   *
+   * @example
+   * ```ts
+   * controller.watches(secrets, { labelSelector: 'app=widgets' }, (secret) =>
+   *   widgetsStore.list().filter((w) => w.spec?.secretName === secret.metadata?.name).map(objectRef));
+   * ```
+   */
+  watches<O extends KubeObject>(
+    api: WatchedApi<O>,
+    config: WatcherConfig,
+    mapper: (object: O) => ObjectRef | Iterable<ObjectRef> | undefined | null,
+  ): this {
+    if (!api || typeof api.watch !== 'function') {
+      throw new TypeError('Controller.watches: api must be an Api (list and watch)');
+    }
+    if (typeof mapper !== 'function')
+      throw new TypeError('Controller.watches: mapper must be a function');
+    const label = `watches:${api.resource?.kind ?? 'object'}`;
+    this.triggers.push(({ strategy, scheduler, reportError }) =>
+      watcher(api, { scheduler, ...config }).pipe(
+        backoff(strategy, { scheduler, onError: (error) => reportError(error, label) }),
+        touchedObjects(),
+        mergeMap((object) => {
+          const mapped = mapper(object);
+          if (mapped === undefined || mapped === null) return [];
+          const refs = isIterable(mapped) ? [...mapped] : [mapped];
+          const related = { ...objectRef(object) };
+          if (!related.kind && api.resource) related.kind = api.resource.kind;
+          const reason = ReconcileReason.relatedObjectUpdated(related);
+          return refs.map((ref): ReconcileRequest => ({ ref, reason }));
+        }),
+      ),
+    );
+    return this;
+  }
+
+  /**
+   * Reconciles the objects emitted by `trigger$` (refs of main objects; reason `Unknown`, or
+   * pass `{ ref, reason }` requests for your own reason). The stream gets the trigger backoff.
+   *
+   * @example
+   * ```ts
+   * controller.reconcileOn(externalChanges$.pipe(map((id) => ({ namespace: 'default', name: id }))));
+   * ```
+   */
+  reconcileOn(trigger$: Observable<ObjectRef | ReconcileRequest>): this {
+    if (!isObservable(trigger$))
+      throw new TypeError('Controller.reconcileOn: expected an Observable');
+    this.triggers.push(({ strategy, scheduler, reportError }) =>
+      trigger$.pipe(
+        backoff(strategy, { scheduler, onError: (error) => reportError(error, 'trigger') }),
+        map((value) =>
+          'ref' in value && 'reason' in value
+            ? (value as ReconcileRequest)
+            : { ref: value as ObjectRef, reason: ReconcileReason.unknown() },
+        ),
+      ),
+    );
+    return this;
+  }
+
+  /**
+   * Reconciles every object in the store each time `trigger$` emits (reason `BulkReconcile`),
+   * e.g. when a shared configuration changes.
+   *
+   * @example
+   * ```ts
+   * controller.reconcileAllOn(watchObject(configMaps, 'operator-settings'));
+   * ```
+   */
+  reconcileAllOn(trigger$: Observable<unknown>): this {
+    if (!isObservable(trigger$))
+      throw new TypeError('Controller.reconcileAllOn: expected an Observable');
+    const store = this.store;
+    this.triggers.push(({ strategy, scheduler, reportError }) =>
+      trigger$.pipe(
+        backoff(strategy, { scheduler, onError: (error) => reportError(error, 'trigger') }),
+        mergeMap(() =>
+          store.list().map((object) => ({
+            ref: objectRef(object),
+            reason: ReconcileReason.bulkReconcile(),
+          })),
+        ),
+      ),
+    );
+    return this;
+  }
+
+  /**
+   * Sets options (merged into earlier ones); see {@link ControllerConfig}. Validated when `run`
+   * is called.
+   *
+   * @example
+   * ```ts
+   * controller.withConfig({ concurrency: 4, debounce: 1_000, reconcileTimeout: 60_000 });
+   * ```
+   */
+  withConfig(config: ControllerConfig): this {
+    this.config = { ...this.config, ...config };
+    return this;
+  }
+
+  /**
+   * Shuts down gracefully when `signal` emits or resolves: no new reconcile starts, running ones
+   * get `shutdownTimeout` (30 s) to finish, then the results stream completes.
+   *
+   * @example
+   * ```ts
+   * controller.gracefulShutdownOn(abortController.signal.aborted ? of(1) : fromEvent(abortController.signal, 'abort'));
+   * ```
+   */
+  gracefulShutdownOn(signal: Observable<unknown> | PromiseLike<unknown>): this {
+    this.shutdownSignals.push(defer(() => from(signal as Observable<unknown>)));
+    return this;
+  }
+
+  /**
+   * Shuts down gracefully on SIGTERM or SIGINT (or the given signals), like
+   * {@link gracefulShutdownOn}. The handlers are installed only while `run` is subscribed, and
+   * they replace Node's default "exit at once": the process exits when the results stream
+   * completes and nothing else keeps it alive.
+   *
+   * @example
+   * ```ts
+   * new Controller(widgets).shutdownOnSignal().run(reconcile, policy, ctx).subscribe();
+   * ```
+   */
+  shutdownOnSignal(signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): this {
+    this.shutdownSignals.push(
+      new Observable<NodeJS.Signals>((subscriber) => {
+        const handlers = signals.map((signal) => {
+          const handler = (): void => subscriber.next(signal);
+          process.on(signal, handler);
+          return [signal, handler] as const;
+        });
+        return () => {
+          for (const [signal, handler] of handlers) process.off(signal, handler);
+        };
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Starts the controller when subscribed: runs `reconcile(object, context)` for every object
+   * that needs it and emits one `Result` per run. `errorPolicy` decides what happens after a
+   * failure (a function or `{ onError, onSuccess }`, sync or async; e.g. `perKeyBackoff()`).
+   * Unsubscribing stops everything at once (watchers, timers, running Observable reconciles).
+   *
+   * @example
+   * ```ts
+   * controller.run(reconcile, perKeyBackoff(), ctx).subscribe((result) => log(result));
+   * ```
+   */
+  run<C>(
+    reconcile: ReconcileFunction<K, C>,
+    errorPolicy: ErrorPolicy<K, unknown, C>,
+    context: C,
+  ): Observable<Result<ReconcileOk, ControllerError>> {
+    const { triggerBackoff, ...config } = this.config;
+    const scheduler = config.scheduler ?? asyncScheduler;
+    const strategy = triggerBackoff ?? defaultBackoffStrategy();
+    const name = config.name ?? this.resource?.plural ?? 'controller';
+    const triggers = [...this.triggers];
+    const shutdown = [...this.shutdownSignals];
+    const store = this.store;
+    return defer(() => {
+      const queueErrors$ = new Subject<unknown>();
+      const context_: TriggerContext = {
+        scheduler,
+        strategy,
+        reportError: (error, watcherLabel) => {
+          config.metrics?.watcherRestarts.inc({ controller: name, watcher: watcherLabel });
+          queueErrors$.next(error);
+        },
+      };
+      return applier(
+        reconcile,
+        errorPolicy,
+        context,
+        store,
+        merge(...triggers.map((t) => t(context_))),
+        {
+          ...config,
+          name,
+          scheduler,
+          readiness: forkJoin([store.ready$]),
+          queueErrors: queueErrors$,
+          ...(shutdown.length > 0 ? { shutdown: merge(...shutdown) } : {}),
+        },
+      );
+    });
+  }
+}
+
+/** The source of a controller made by {@link Controller.forStream}. */
+interface StreamSource<K> {
+  objects$: Observable<K>;
+  store: Store<K>;
+  resource?: ApiResource;
+}
+
+function isIterable(value: unknown): value is Iterable<ObjectRef> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}
