@@ -9,6 +9,7 @@ import {
   NEVER,
   of,
   range,
+  Subject,
   throwError,
   timer,
   TimeoutError,
@@ -145,6 +146,22 @@ describe('runner', () => {
           { a: 'x:ok(1)@0-10', b: 'x:ok(4)@10-20' },
         );
       });
+    });
+
+    it('starts a key’s next run only after the previous run’s teardown', () => {
+      const log: string[] = [];
+      const run = (message: Versioned) =>
+        defer(() => {
+          log.push(`start ${message.version}`);
+          return of(message.version);
+        }).pipe(finalize(() => log.push(`end ${message.version}`)));
+      const requests$ = new Subject<Versioned>();
+      requests$.pipe(runner(run, { key: byName })).subscribe((outcome) => {
+        log.push(`outcome ${String(outcome.result.val)}`);
+        if (outcome.message.version === 1) requests$.next({ name: 'x', version: 2 });
+      });
+      requests$.next({ name: 'x', version: 1 });
+      expect(log).toEqual(['start 1', 'end 1', 'outcome 1', 'start 2', 'end 2', 'outcome 2']);
     });
 
     it('never runs one key twice at once and loses no key’s last request (randomised)', () => {
@@ -314,6 +331,21 @@ describe('runner', () => {
   });
 
   describe('results and errors', () => {
+    it('infers the result type from values, Promises and Observables', () => {
+      const fromPromise: OperatorFunction<string, RunOutcome<string, number>> = runner(
+        async (message: string) => message.length,
+      );
+      const fromObservable: OperatorFunction<string, RunOutcome<string, number>> = runner(
+        (message: string) => of(message.length),
+      );
+      const fromValue: OperatorFunction<string, RunOutcome<string, number>> = runner(
+        (message: string) => message.length,
+      );
+      expect([fromPromise, fromObservable, fromValue].every((op) => typeof op === 'function')).toBe(
+        true,
+      );
+    });
+
     it('turns throws, rejections, errors and empty runs into Err outcomes and keeps going', async () => {
       const failure = new Error('reconcile failed');
       const run = (message: string): Observable<string> | Promise<string> | string => {

@@ -82,7 +82,9 @@ export interface RunnerConfig<T> {
  * Semantics (client-go's work queue, kube-runtime's runner):
  * - **Per-key exclusivity with one pending slot.** A message whose key is running waits; further
  *   messages for that key replace it (the latest wins). When the run finishes the key runs once
- *   more with that latest message — not once per request.
+ *   more with that latest message — not once per request. A run ends when its subscription has
+ *   been torn down (its `finalize` callbacks have run), so the next run of the key never overlaps
+ *   the previous one's cleanup.
  * - **FIFO.** Waiting keys start in the order they became runnable: the order they arrived, and a
  *   key requested during its own run joins the back of the line when that run finishes. A key
  *   already waiting keeps its place when a newer message replaces its message.
