@@ -131,10 +131,7 @@ export class WatchStream {
       // Lines written in the same tick go out in one chunked write; each tick is flushed.
       this.corked = true;
       this.response.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.response.uncork();
-      });
+      process.nextTick(() => this.flush());
     }
     if (this.garbageNext) {
       this.garbageNext = false;
@@ -151,6 +148,7 @@ export class WatchStream {
   /** Ends the stream cleanly (terminating chunk), as a timeout does. */
   end(): void {
     if (this.closed) return;
+    this.flush();
     this.response.end();
     this.finish();
   }
@@ -161,6 +159,12 @@ export class WatchStream {
     this.response.socket?.destroy();
     this.response.destroy();
     this.finish();
+  }
+
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.response.uncork();
   }
 
   private finish(): void {
