@@ -69,6 +69,7 @@ describe('runner', () => {
       expect(() => runner(run, { concurrency: Number.NaN })).toThrow(TypeError);
       expect(() => runner(run, { timeout: 0 })).toThrow(TypeError);
       expect(() => runner(run, { timeout: -5 })).toThrow(TypeError);
+      expect(() => runner(run, { timeout: 2 ** 31 })).toThrow(TypeError);
       expect(() => runner(run, { readiness: Promise.resolve() as never })).toThrow(TypeError);
       expect(() => runner(run, { key: 'name' as never })).toThrow(TypeError);
       expect(() => runner(run, { concurrency: 0, timeout: Infinity })).not.toThrow();

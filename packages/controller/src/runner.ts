@@ -67,7 +67,8 @@ export interface RunnerConfig<T> {
   /**
    * Per-run time limit in ms. A run still going after `timeout` ms is unsubscribed (an
    * Observable run is cancelled; a Promise run is abandoned, its result ignored) and yields
-   * `Err(TimeoutError)` (RxJS's `TimeoutError`, a transient failure). Default: no limit.
+   * `Err(TimeoutError)` (RxJS's `TimeoutError`, a transient failure). At most 2^31 - 1 (Node's
+   * longest timer); `Infinity` means no limit. Default: no limit.
    */
   timeout?: number;
   /** Clock for `startedAt`/`finishedAt` and timer for `timeout`. Default `asyncScheduler`. */
@@ -285,8 +286,11 @@ function normalizeConcurrency(concurrency: number | undefined): number {
 
 function normalizeTimeout(timeout: number | undefined): number {
   if (timeout === undefined || timeout === Infinity) return Infinity;
-  if (typeof timeout !== 'number' || !(timeout > 0)) {
-    throw new TypeError(`runner: \`timeout\` must be a number of ms > 0, got ${String(timeout)}`);
+  // Longer delays overflow Node timers (they would fire at once).
+  if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2_147_483_647) {
+    throw new TypeError(
+      `runner: \`timeout\` must be a number of ms in (0, 2^31 - 1], or Infinity; got ${String(timeout)}`,
+    );
   }
   return timeout;
 }

@@ -299,6 +299,34 @@ describe('scheduler', () => {
       });
     });
 
+    it('reaches due times beyond the longest Node timer in several hops', () => {
+      const testScheduler = newTestScheduler();
+      testScheduler.run(() => {
+        const delays: number[] = [];
+        const recording: SchedulerLike = {
+          now: () => testScheduler.now(),
+          schedule<S>(
+            work: (this: SchedulerAction<S>, state?: S) => void,
+            delay?: number,
+            state?: S,
+          ) {
+            delays.push(delay ?? 0);
+            return testScheduler.schedule<S>(work, delay, state);
+          },
+        };
+        const emitted: number[] = [];
+        const source = new Subject<ScheduleRequest<string>>();
+        source
+          .pipe(scheduler({ scheduler: recording }))
+          .subscribe(() => emitted.push(testScheduler.now()));
+        const far = 2 ** 31 + 1000;
+        source.next(req('far', far));
+        testScheduler.flush();
+        expect(emitted).toEqual([far]);
+        expect(delays).toEqual([2 ** 31 - 1, 1001]);
+      });
+    });
+
     it('cancels its timer on unsubscribe and on source error', () => {
       const testScheduler = newTestScheduler();
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {

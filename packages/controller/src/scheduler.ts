@@ -3,6 +3,10 @@ import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
 import { defaultMessageKey } from './queue/defaultMessageKey.js';
 import { DelayQueue } from './queue/delayQueue.js';
 
+// Node timers take at most 2^31 - 1 ms and fire almost at once for longer delays; a later due
+// time is reached in several hops instead (flush() re-arms when the timer fires early).
+const MAX_TIMER_DELAY = 2_147_483_647;
+
 /**
  * A request to emit `message` at `runAt` (ms on the `scheduler`'s clock, `scheduler.now()`).
  * `runAt` at or before now means "as soon as possible". `runAt: Infinity` parks the message:
@@ -144,7 +148,8 @@ export function scheduler<T>(
         timerAt = dueAt;
         timer = undefined;
         const generation = ++timerGeneration;
-        const scheduled = clock.schedule(onTimer, Math.max(0, dueAt - clock.now()));
+        const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, dueAt - clock.now()));
+        const scheduled = clock.schedule(onTimer, delay);
         // A scheduler that runs due work synchronously (queueScheduler) has already fired it.
         if (generation === timerGeneration) timer = scheduled;
       };
