@@ -1,11 +1,5 @@
 import { firstValueFrom, type Subscription } from 'rxjs';
-import {
-  Api,
-  backoff,
-  ConfigMap,
-  exponentialBackoff,
-  type KubeObject,
-} from '@kube-rx/core';
+import { Api, backoff, ConfigMap, exponentialBackoff, type KubeObject } from '@kube-rx/core';
 import { startTestApiServer, type TestApiServer } from '@kube-rx/testing';
 import {
   createStore,
@@ -52,7 +46,12 @@ function run(config: WatcherConfig = {}): { store: Store<KubeObject>; errors: Wa
 }
 
 function configMap(name: string, value = '1'): KubeObject & { data: Record<string, string> } {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NAMESPACE }, data: { value } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: NAMESPACE },
+    data: { value },
+  };
 }
 
 async function create(name: string, value?: string): Promise<void> {
@@ -121,7 +120,9 @@ describe('watcher against the test API server', () => {
     await until(storeMatchesServer(store), 'the store matches the server');
 
     expect(requestsOf('list')).toHaveLength(0);
-    expect(requestsOf('watch').map((request) => request.query.resourceVersion)).toEqual([lastVersion]);
+    expect(requestsOf('watch').map((request) => request.query.resourceVersion)).toEqual([
+      lastVersion,
+    ]);
     expect(errors).toEqual(['WatchFailed']);
   });
 
@@ -134,7 +135,11 @@ describe('watcher against the test API server', () => {
     await server.waitForWatches(1, 'configmaps');
 
     // Take the watch down and keep it down while the object is deleted and history compacted.
-    const blockWatches = server.faults.inject({ verb: 'watch', resource: 'configmaps', status: 503 });
+    const blockWatches = server.faults.inject({
+      verb: 'watch',
+      resource: 'configmaps',
+      status: 503,
+    });
     server.faults.dropWatches();
     await firstValueFrom(api.delete('doomed'));
     await create('born');
@@ -169,9 +174,17 @@ describe('watcher against the test API server', () => {
     await start();
     for (let i = 0; i < 6; i++) await create(`cm-${i}`);
     // Hold the second page long enough to compact the server's list snapshots under it.
-    const slowPage = server.faults.inject({ verb: 'list', resource: 'configmaps', delayMs: 300, times: 2 });
+    const slowPage = server.faults.inject({
+      verb: 'list',
+      resource: 'configmaps',
+      delayMs: 300,
+      times: 2,
+    });
     const { store } = run({ pageSize: 2 });
-    await until(() => requestsOf('list').some((request) => request.query.continue), 'a continue page is requested');
+    await until(
+      () => requestsOf('list').some((request) => request.query.continue),
+      'a continue page is requested',
+    );
     server.faults.compact();
     await store.ready();
     slowPage.remove();
