@@ -167,6 +167,17 @@ export function unsupportedPatchMediaType(): StatusError {
   return new StatusError(failure(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {}));
 }
 
+/** 415 for a POST/PUT body in a media type the server does not decode (protobuf, CBOR). */
+export function unsupportedBodyMediaType(): StatusError {
+  return new StatusError(
+    failure(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+    ),
+  );
+}
+
 /** 415 for a strategic merge patch on a custom resource (no details, as the apiserver sends it). */
 export function strategicMergeNotSupported(): StatusError {
   return new StatusError(

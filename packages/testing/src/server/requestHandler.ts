@@ -1,3 +1,4 @@
+import { load, YAML11_SCHEMA } from 'js-yaml';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultRule, Faults } from '../faults/faults.js';
 import type { ApiContext } from '../operations/apiContext.js';
@@ -15,6 +16,7 @@ import {
   statusForCode,
   StatusError,
   unauthorized,
+  unsupportedBodyMediaType,
 } from '../status.js';
 import type { WatchHub } from '../watch/watchHub.js';
 import { discoveryDocument } from './discovery.js';
@@ -193,12 +195,12 @@ async function serveResource(
     }
     case 'create': {
       if (name !== undefined) throw methodNotAllowed();
-      const body = parseJson(await exchange.readBody());
+      const body = parseBody(exchange, await exchange.readBody());
       send(201, createObject(context, definition, namespace, body).json);
       return;
     }
     case 'update': {
-      const body = parseJson(await exchange.readBody());
+      const body = parseBody(exchange, await exchange.readBody());
       send(200, updateObject(context, definition, namespace, name ?? '', body, target).json);
       return;
     }
@@ -238,6 +240,24 @@ async function serveResource(
       return;
     }
   }
+}
+
+// JSON and YAML bodies are understood; anything else (protobuf, CBOR) is 415, which makes
+// clients such as kubectl fall back to JSON.
+function parseBody(exchange: Exchange, text: string): unknown {
+  const mediaType = (exchange.request.headers['content-type'] ?? 'application/json')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  if (mediaType === 'application/yaml') {
+    try {
+      return load(text, { schema: YAML11_SCHEMA });
+    } catch (error) {
+      throw badRequest(`the request body is not valid YAML: ${(error as Error).message}`);
+    }
+  }
+  if (mediaType !== 'application/json' && mediaType !== '') throw unsupportedBodyMediaType();
+  return parseJson(text);
 }
 
 function parseJson(text: string): unknown {
