@@ -188,7 +188,7 @@ export function leaderElection(config: LeaderElectionConfig): Observable<boolean
           leaseDurationSeconds,
           acquireTime: ours && spec.acquireTime ? spec.acquireTime : time,
           renewTime: time,
-          leaseTransitions: ours || !spec.holderIdentity ? transitions : transitions + 1,
+          leaseTransitions: ours ? transitions : transitions + 1,
         },
       };
       return api.replace(lease.name, next).pipe(map((replaced) => succeed(replaced, now)));
