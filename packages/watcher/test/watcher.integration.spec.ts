@@ -233,11 +233,21 @@ describe('watcher against the test API server', () => {
     const { store, errors } = run();
     await store.ready();
     await server.waitForWatches(1, 'configmaps');
-    await server.restart({ dropHistory: true });
+    // Changes the watcher has not seen when the restarted server forgets its history.
+    const blockWatches = server.faults.inject({
+      verb: 'watch',
+      resource: 'configmaps',
+      status: 503,
+    });
+    server.faults.dropWatches();
     await create('b');
+    server.clearRequests();
+    await server.restart({ dropHistory: true });
+    blockWatches.remove();
     await until(storeMatchesServer(store), 'the store matches the server');
     expect(store.size).toBe(2);
-    void errors;
+    expect(errors).toContain('WatchError');
+    expect(requestsOf('list').length).toBeGreaterThanOrEqual(1);
   });
 
   it("streams the initial state with initialListStrategy 'StreamingList'", async () => {
