@@ -73,7 +73,7 @@ export interface CollectedWatch {
 export async function collectWatch(
   kubeConfig: KubeConfig,
   path: string,
-  query: Record<string, unknown> = {},
+  query: Record<string, string | number | boolean | undefined> = {},
 ): Promise<CollectedWatch> {
   const events: CollectedWatch['events'] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -162,7 +162,7 @@ export async function replay(
     if (options.skip?.includes(index)) continue;
     const { request, response } = recorded;
     const query = new URLSearchParams(
-      Object.entries(request.query).map(([k, v]) => [k, mapping.get(v) ?? v]),
+      Object.entries(request.query).map(([k, v]): [string, string] => [k, mapping.get(v) ?? v]),
     ).toString();
     const body = request.body === null ? undefined : mapVersions(request.body, mapping);
     const answer = await call(
