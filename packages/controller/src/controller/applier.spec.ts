@@ -322,6 +322,7 @@ describe('applier', () => {
     expect(() => make({ reconcileTimeout: 0 })).toThrow(TypeError);
     expect(() => make({ debounce: -5 })).toThrow(TypeError);
     expect(() => make({ shard: 'x' })).toThrow(TypeError);
+    expect(() => make({ concurrency: 1.5 })).toThrow(TypeError);
     expect(() => applier(() => Action.awaitChange(), 42 as never, undefined, store, of())).toThrow(
       TypeError,
     );

@@ -165,6 +165,10 @@ export function applier<K extends KubeObject, C>(
   if (shard !== undefined && typeof shard !== 'function') {
     throw new TypeError('applier: shard must be a predicate');
   }
+  const concurrency = config.concurrency ?? DEFAULT_RUNNER_CONCURRENCY;
+  // The runner is built per subscription (its run function closes over per-run state); build
+  // one now only to have its options validated at creation.
+  runner(() => undefined, { concurrency, scheduler: clock });
   const name = config.name ?? 'controller';
   const metrics = config.metrics;
   const logger = (): Logger => config.logger ?? defaultLogger();
@@ -298,7 +302,7 @@ export function applier<K extends KubeObject, C>(
       .pipe(
         scheduleOperator,
         runner(runOne, {
-          concurrency: config.concurrency ?? DEFAULT_RUNNER_CONCURRENCY,
+          concurrency,
           key: keyOf,
           readiness: readiness$,
           scheduler: clock,

@@ -24,6 +24,7 @@ import {
 import {
   asyncScheduler,
   defer,
+  EMPTY,
   forkJoin,
   from,
   isObservable,
@@ -429,9 +430,18 @@ export class Controller<K extends KubeObject> {
     const triggers = [...this.triggers];
     const shutdown = [...this.shutdownSignals];
     const store = this.store;
+    const applierConfig: ApplierConfig = {
+      ...config,
+      name,
+      scheduler,
+      readiness: forkJoin([store.ready$]),
+      ...(shutdown.length > 0 ? { shutdown: merge(...shutdown) } : {}),
+    };
+    // Validates the reconcile function, the policy and the config now rather than at subscribe.
+    applier(reconcile, errorPolicy, context, store, EMPTY, applierConfig);
     return defer(() => {
       const queueErrors$ = new Subject<unknown>();
-      const context_: TriggerContext = {
+      const triggerContext: TriggerContext = {
         scheduler,
         strategy,
         reportError: (error, watcherLabel) => {
@@ -444,15 +454,8 @@ export class Controller<K extends KubeObject> {
         errorPolicy,
         context,
         store,
-        merge(...triggers.map((t) => t(context_))),
-        {
-          ...config,
-          name,
-          scheduler,
-          readiness: forkJoin([store.ready$]),
-          queueErrors: queueErrors$,
-          ...(shutdown.length > 0 ? { shutdown: merge(...shutdown) } : {}),
-        },
+        merge(...triggers.map((trigger) => trigger(triggerContext))),
+        { ...applierConfig, queueErrors: queueErrors$ },
       );
     });
   }
