@@ -2,6 +2,8 @@ import { ApiError, exponentialBackoff, objectRef, Patch, refKey } from '@kube-rx
 import {
   Action,
   Controller,
+  ControllerMetrics,
+  startHealthServer,
   finalizer,
   perKeyBackoff,
   setCondition,
@@ -438,6 +440,49 @@ describe('Controller against the test API server', () => {
     expect(results).toHaveLength(1);
     expect(results[0]!.ok).toBe(true);
     expect(harness.server.openWatches()).toBe(0);
+  });
+
+  it('maintains metrics and serves them with readiness from the store', async () => {
+    const { widgets } = harness;
+    await firstValueFrom(widgets.create(widget('w1')));
+    await firstValueFrom(widgets.create(widget('bad')));
+    const metrics = new ControllerMetrics();
+    const controller = new Controller(widgets).withConfig({ ...quick, metrics });
+    const health = await startHealthServer({
+      port: 0,
+      host: '127.0.0.1',
+      metrics,
+      readiness: () => controller.store.isReady,
+    });
+    try {
+      expect((await fetch(`${health.url}/readyz`)).status).toBe(503);
+      let results = 0;
+      subscription = controller
+        .run(
+          (w: Widget) => {
+            if (w.metadata!.name === 'bad') throw new ApiError({ code: 422, reason: 'Invalid' });
+            return Action.awaitChange();
+          },
+          () => Action.awaitChange(),
+          undefined,
+        )
+        .subscribe(() => {
+          results += 1;
+        });
+      await eventually(() => results === 2);
+      await eventually(() => controller.store.isReady);
+      expect((await fetch(`${health.url}/readyz`)).status).toBe(200);
+      const text = await (await fetch(`${health.url}/metrics`)).text();
+      expect(text).toContain('kube_rx_reconcile_total{controller="widgets",result="success"} 1');
+      expect(text).toContain('kube_rx_reconcile_total{controller="widgets",result="error"} 1');
+      expect(text).toContain(
+        'kube_rx_reconcile_errors_total{controller="widgets",class="permanent"} 1',
+      );
+      expect(text).toContain('kube_rx_queue_depth{controller="widgets"} 0');
+      expect(text).toContain('kube_rx_active_workers{controller="widgets"} 0');
+    } finally {
+      await health.close();
+    }
   });
 
   it('never reconciles one key twice at once, and ends with every latest version seen', async () => {
