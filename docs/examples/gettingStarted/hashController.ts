@@ -1,0 +1,48 @@
+// The controller of docs/getting-started.md: keeps an annotation with a hash of each labelled
+// ConfigMap's data up to date (so that a Deployment can roll when its config changes).
+import { createHash } from 'node:crypto';
+import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import { lastValueFrom, type Observable } from 'rxjs';
+import { Api, ConfigMap, Patch } from '@kube-rx/core';
+import {
+  Action,
+  Controller,
+  perKeyBackoff,
+  type ControllerError,
+  type ReconcileOk,
+  type Result,
+} from '@kube-rx/controller';
+
+// #region reconcile
+export const HASH_ANNOTATION = 'example.com/data-hash';
+
+export interface Context {
+  configMaps: Api<V1ConfigMap>;
+}
+
+export async function reconcile(configMap: V1ConfigMap, ctx: Context): Promise<Action> {
+  const entries = Object.entries(configMap.data ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const hash = createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
+  if (configMap.metadata?.annotations?.[HASH_ANNOTATION] !== hash) {
+    const name = configMap.metadata?.name ?? '';
+    const patch = Patch.merge({ metadata: { annotations: { [HASH_ANNOTATION]: hash } } });
+    await lastValueFrom(ctx.configMaps.patch(name, patch));
+  }
+  // Nothing else to do until the ConfigMap changes; look again in 10 minutes anyway.
+  return Action.requeue(600_000);
+}
+// #endregion
+
+// #region controller
+export function hashController(
+  kubeConfig: KubeConfig,
+  namespace: string,
+): Observable<Result<ReconcileOk, ControllerError>> {
+  const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, namespace, {
+    retry: true, // retry 429/503/504 inside each API call
+  });
+  return new Controller(configMaps, { labelSelector: 'example.com/hash=true' })
+    .shutdownOnSignal()
+    .run(reconcile, perKeyBackoff(), { configMaps });
+}
+// #endregion
