@@ -2,7 +2,8 @@
 //   <!-- snippet: docs/examples/file.ts -->          (the whole file)
 //   <!-- snippet: docs/examples/file.ts#region -->   (the lines between `// #region region` and
 //                                                     `// #endregion` in that file)
-// on the line before its opening fence shows exactly that code, so that what readers copy is
+//   <!-- prettier-ignore -->                          (so that Prettier leaves the block alone)
+// right before its opening fence shows exactly that code, so that what readers copy is
 // what `npm run typecheck` (and, for *.spec.ts, `npm test`) checked. Region marker lines inside
 // the shown code are left out. Run: npm run docs:snippets   (add --fix to rewrite the blocks)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ const fix = process.argv.includes('--fix');
 const MARKER = /^<!--\s*snippet:\s*([^#\s]+)(?:#([\w-]+))?\s*-->\s*$/;
 const REGION_START = /^\s*\/\/\s*#region\s+([\w-]+)\s*$/;
 const REGION_END = /^\s*\/\/\s*#endregion\b.*$/;
+const IGNORE = '<!-- prettier-ignore -->';
 
 interface Problem {
   file: string;
@@ -39,12 +41,32 @@ for (const file of markdownFiles) {
     if (!marker) continue;
     const [, source = '', region] = marker;
     const at = { file, line: index + 1 };
-    const fence = lines[index + 1] ?? '';
-    if (!/^```(ts|typescript)\s*$/.test(fence)) {
+    // Between the marker and the fence: blank lines and the prettier-ignore comment that keeps
+    // Prettier from reformatting the block (it would no longer equal the file).
+    let fenceAt = index + 1;
+    let ignored = false;
+    while (
+      fenceAt < lines.length &&
+      /^\s*$|^<!--\s*prettier-ignore\s*-->\s*$/.test(lines[fenceAt] ?? '')
+    ) {
+      if (/prettier-ignore/.test(lines[fenceAt] ?? '')) ignored = true;
+      fenceAt++;
+    }
+    if (!/^```(ts|typescript)\s*$/.test(lines[fenceAt] ?? '')) {
       problems.push({ ...at, message: 'a snippet marker must be followed by a ```ts fence' });
       continue;
     }
-    const close = lines.findIndex((line, i) => i > index + 1 && /^```\s*$/.test(line));
+    if (!ignored || fenceAt !== index + 2) {
+      if (fix) {
+        lines.splice(index + 1, fenceAt - index - 1, IGNORE);
+        changed = true;
+        fenceAt = index + 2;
+      } else {
+        problems.push({ ...at, message: `put "${IGNORE}" right between the marker and the fence` });
+        continue;
+      }
+    }
+    const close = lines.findIndex((line, i) => i > fenceAt && /^```\s*$/.test(line));
     if (close === -1) {
       problems.push({ ...at, message: 'code block is not closed' });
       continue;
@@ -57,11 +79,11 @@ for (const file of markdownFiles) {
       continue;
     }
     checked++;
-    const shown = lines.slice(index + 2, close);
+    const shown = lines.slice(fenceAt + 1, close);
     const difference = firstDifference(shown, expected);
     if (difference === undefined) continue;
     if (fix) {
-      lines.splice(index + 2, close - index - 2, ...expected);
+      lines.splice(fenceAt + 1, close - fenceAt - 1, ...expected);
       changed = true;
       continue;
     }
