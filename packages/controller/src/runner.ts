@@ -100,7 +100,7 @@ export interface RunnerConfig<T> {
  *
  * @example
  * ```ts
- * import { Subject } from 'rxjs';
+ * import { asyncScheduler, Subject } from 'rxjs';
  * import { runner, scheduler, type ScheduleRequest } from '@kube-rx/controller';
  * import type { ObjectRef } from '@kube-rx/core';
  *
@@ -113,7 +113,7 @@ export interface RunnerConfig<T> {
  *   .subscribe((outcome) => {
  *     if (outcome.result.err) console.error(outcome.key, outcome.result.val);
  *   });
- * requests$.next({ message: { namespace: 'default', name: 'app' }, runAt: Date.now() });
+ * requests$.next({ message: { namespace: 'default', name: 'app' }, runAt: asyncScheduler.now() });
  * ```
  */
 export function runner<T, R>(

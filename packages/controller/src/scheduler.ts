@@ -80,15 +80,15 @@ export interface SchedulerConfig<T> {
  *
  * @example
  * ```ts
- * import { Subject } from 'rxjs';
+ * import { asyncScheduler, Subject } from 'rxjs';
  * import { scheduler, type ScheduleRequest } from '@kube-rx/controller';
  * import type { ObjectRef } from '@kube-rx/core';
  *
  * const requests$ = new Subject<ScheduleRequest<ObjectRef>>();
  * requests$.pipe(scheduler({ debounce: 1000 })).subscribe((ref) => console.log('reconcile', ref));
  * const ref = { namespace: 'default', name: 'app' };
- * requests$.next({ message: ref, runAt: Date.now() + 60_000 }); // requeue in a minute
- * requests$.next({ message: ref, runAt: Date.now() }); // a change: emitted in ~1 s, once
+ * requests$.next({ message: ref, runAt: asyncScheduler.now() + 60_000 }); // requeue in a minute
+ * requests$.next({ message: ref, runAt: asyncScheduler.now() }); // a change: emitted in ~1 s, once
  * ```
  */
 export function scheduler<T>(
