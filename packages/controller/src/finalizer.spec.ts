@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { defer, firstValueFrom, of, throwError } from 'rxjs';
-import type { KubeObject, PatchBody } from '@kube-rx/core';
+import { ApiError, type KubeObject, type PatchBody } from '@kube-rx/core';
 import { Action } from './action.js';
 import { finalizer, type FinalizerApi, type FinalizerEvent } from './finalizer.js';
 import { isFinalizerError } from './finalizerError.js';
@@ -86,6 +86,21 @@ describe('finalizer', () => {
       { op: 'test', path: '/metadata/finalizers/1', value: NAME },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);
+  });
+
+  it('counts removing the finalizer from an object that is already gone (404) as done', async () => {
+    const gone = new ApiError({ code: 404, reason: 'NotFound', message: 'widgets "w1" not found' });
+    const deleting = object({ finalizers: [NAME], deletionTimestamp: new Date(0) });
+    const action = await firstValueFrom(
+      finalizer(fakeApi(gone), NAME, deleting, () => Action.requeue(3)),
+    );
+    expect(action.requeueAfter).toBe(3);
+
+    const conflict = new ApiError({ code: 422, reason: 'Invalid', message: 'test failed' });
+    const error = await firstValueFrom(
+      finalizer(fakeApi(conflict), NAME, deleting, () => Action.requeue(3)),
+    ).catch((e: unknown) => e);
+    expect(isFinalizerError(error, 'RemoveFinalizer')).toBe(true);
   });
 
   it('keeps the finalizer when cleanup fails', async () => {

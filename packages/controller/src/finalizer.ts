@@ -3,6 +3,7 @@ import {
   concat,
   concatMap,
   defer,
+  EMPTY,
   ignoreElements,
   map,
   of,
@@ -10,6 +11,7 @@ import {
   type Observable,
 } from 'rxjs';
 import {
+  isApiError,
   Patch,
   type JsonPatchOperation,
   type KubeObject,
@@ -67,7 +69,10 @@ function isQualifiedName(value: string): boolean {
  * reconcile again.
  *
  * Returns a cold Observable of one Action, failing with a {@link FinalizerError}: a failed
- * cleanup keeps the finalizer (the object stays until a cleanup succeeds).
+ * cleanup keeps the finalizer (the object stays until a cleanup succeeds). Cleanup may run more
+ * than once for one deletion (a reconcile can start from a cache that has not yet seen the
+ * object go), so it must be idempotent; removing the finalizer from an object that is already
+ * gone (404) counts as done.
  *
  * @example
  * ```ts
@@ -120,7 +125,11 @@ export function finalizer<K extends KubeObject>(
       ),
     ).pipe(
       catchError((error: unknown) =>
-        throwError(() => new FinalizerError('RemoveFinalizer', finalizerName, error)),
+        // 404: the object is already gone (the cache lagged behind an earlier, successful
+        // removal), so there is nothing left to release.
+        isApiError(error, 404)
+          ? EMPTY
+          : throwError(() => new FinalizerError('RemoveFinalizer', finalizerName, error)),
       ),
     );
     return runHandler(handler, { type: 'Cleanup', object }, 'CleanupFailed', finalizerName).pipe(
