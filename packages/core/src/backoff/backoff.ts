@@ -20,7 +20,12 @@
  * ```
  */
 export interface Backoff {
+  /**
+   * Called once per failure: the delay in milliseconds (`>= 0`) before the next attempt, or
+   * `undefined` when no attempt should be made (retries exhausted). Advances the state.
+   */
   next(): number | undefined;
+  /** Forgets past failures, so the next {@link Backoff.next} returns the first delay again. */
   reset(): void;
 }
 

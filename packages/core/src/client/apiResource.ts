@@ -11,7 +11,12 @@
 export interface ApiResource {
   /** API group; `''` for the core group (`/api/v1`). */
   group: string;
+  /** API version within the group, e.g. `v1`; must not be empty. */
   version: string;
+  /**
+   * `kind` of the objects, e.g. `ConfigMap`. Filled into objects that `create`/`replace` send
+   * without `apiVersion`/`kind`, and used in error messages.
+   */
   kind: string;
   /** Lower-case plural used in URLs, e.g. `configmaps`. */
   plural: string;

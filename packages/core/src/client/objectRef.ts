@@ -6,10 +6,15 @@ import type { KubeObject } from './types.js';
  * (see {@link refKey}).
  */
 export interface ObjectRef {
+  /** `metadata.namespace`; absent (never `''`) for cluster-scoped objects. */
   namespace?: string;
+  /** `metadata.name`; always set. */
   name: string;
+  /** `metadata.uid`, when known; distinguishes a re-created object from its predecessor. */
   uid?: string;
+  /** The object's `kind`, e.g. `ConfigMap`, when known. */
   kind?: string;
+  /** The object's `apiVersion`, e.g. `v1` or `apps/v1`, when known. */
   apiVersion?: string;
 }
 

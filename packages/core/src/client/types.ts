@@ -12,7 +12,12 @@ export type ResourceVersionMatch = 'Exact' | 'NotOlderThan';
 
 /** Query parameters of a LIST. */
 export interface ListParams {
+  /** Label selector, e.g. `app=web,tier!=db` or `env in (prod,staging)`; absent: no filter. */
   labelSelector?: string;
+  /**
+   * Field selector, e.g. `metadata.name=app` or `status.phase!=Running`; only the fields the
+   * resource supports (always `metadata.name` and `metadata.namespace`). Absent: no filter.
+   */
   fieldSelector?: string;
   /** Page size; the server returns `metadata.continue` when more remain. */
   limit?: number;
@@ -20,16 +25,31 @@ export interface ListParams {
   continue?: string;
   /** `''`/absent: most recent (quorum read); `'0'`: any (served from cache). */
   resourceVersion?: string;
+  /**
+   * How `resourceVersion` is interpreted: `'NotOlderThan'` (at least that fresh) or `'Exact'`
+   * (that version, usually with `limit`). Only valid with a `resourceVersion`; absent: the legacy
+   * semantics described there.
+   */
   resourceVersionMatch?: ResourceVersionMatch;
+  /** Server-side limit for the LIST call, in seconds; absent: the server's default. */
   timeoutSeconds?: number;
 }
 
 /** Query parameters of a WATCH. */
 export interface WatchParams {
+  /** Label selector, e.g. `app=web,tier!=db` or `env in (prod,staging)`; absent: no filter. */
   labelSelector?: string;
+  /**
+   * Field selector, e.g. `metadata.name=app` or `status.phase!=Running`; only the fields the
+   * resource supports (always `metadata.name` and `metadata.namespace`). Absent: no filter.
+   */
   fieldSelector?: string;
   /** Start after this resourceVersion. */
   resourceVersion?: string;
+  /**
+   * Only with `sendInitialEvents: true`, and then must be `'NotOlderThan'`; leave it absent for
+   * an ordinary watch.
+   */
   resourceVersionMatch?: ResourceVersionMatch;
   /** Server-side duration of the watch; the server ends the stream cleanly after it. */
   timeoutSeconds?: number;
@@ -41,16 +61,32 @@ export interface WatchParams {
 
 /** Metadata of a list response. */
 export interface ListMeta {
+  /**
+   * The collection's resourceVersion at the time of the LIST: start a WATCH from it to see every
+   * change after the list. Absent only from non-conforming servers.
+   */
   resourceVersion?: string;
+  /**
+   * Token for the next page (pass it as {@link ListParams.continue}); absent or `''` on the last
+   * page. Expires after a few minutes (410 `Expired`).
+   */
   continue?: string;
+  /**
+   * Estimated number of items still to come when paginating; absent when not paginating, on the
+   * last page, or with selectors. Not exact.
+   */
   remainingItemCount?: number;
 }
 
 /** A LIST response. */
 export interface ObjectList<K> {
+  /** As sent by the server, e.g. `v1` or `meta.k8s.io/v1` for metadata lists. */
   apiVersion?: string;
+  /** As sent by the server, e.g. `ConfigMapList` or `PartialObjectMetadataList`. */
   kind?: string;
+  /** Resource version and pagination state; `{}` when the server sent none. */
   metadata: ListMeta;
+  /** The objects of this page (`[]` when the server sent `null` or nothing). */
   items: K[];
 }
 
@@ -59,12 +95,28 @@ export interface ObjectList<K> {
  * Expired); `BOOKMARK` carries an object with only `metadata.resourceVersion` (and annotations).
  */
 export type WatchEvent<K> =
-  | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: K }
-  | { type: 'BOOKMARK'; object: KubeObject }
-  | { type: 'ERROR'; object: Status };
+  | {
+      /** What happened to the object. */
+      type: 'ADDED' | 'MODIFIED' | 'DELETED';
+      /** The object after the change; for `DELETED`, its last state (always has `metadata`). */
+      object: K;
+    }
+  | {
+      /** A progress marker, sent only with `allowWatchBookmarks`. */
+      type: 'BOOKMARK';
+      /** Only `kind`, `apiVersion` and `metadata.resourceVersion` (plus annotations) are set. */
+      object: KubeObject;
+    }
+  | {
+      /** The server reports a failure inside the stream; the stream usually ends right after. */
+      type: 'ERROR';
+      /** The failure, e.g. code 410 reason `Expired` when the resourceVersion is too old. */
+      object: Status;
+    };
 
 /** A PartialObjectMetadata (what the server sends for `as=PartialObjectMetadata`). */
 export interface PartialObjectMetadata extends KubeObject {
+  /** The object's full metadata (name, namespace, labels, annotations, ownerReferences, ...). */
   metadata: ObjectMeta;
 }
 
@@ -73,16 +125,55 @@ export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
 /** One JSON Patch (RFC 6902) operation. */
 export type JsonPatchOperation =
-  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
-  | { op: 'remove'; path: string }
-  | { op: 'move' | 'copy'; from: string; path: string };
+  | {
+      /** `test` fails the whole patch (422) when `path` does not hold `value`. */
+      op: 'add' | 'replace' | 'test';
+      /** JSON Pointer (RFC 6901) to the target, e.g. `/metadata/labels/app`; `~1` escapes `/`. */
+      path: string;
+      /** The value to add, replace with, or compare against. */
+      value: unknown;
+    }
+  | {
+      /** Removes the value at `path`; fails when it does not exist. */
+      op: 'remove';
+      /** JSON Pointer (RFC 6901) to the value to remove. */
+      path: string;
+    }
+  | {
+      /** Moves or copies the value at `from` to `path`. */
+      op: 'move' | 'copy';
+      /** JSON Pointer (RFC 6901) to the source value. */
+      from: string;
+      /** JSON Pointer (RFC 6901) to the destination. */
+      path: string;
+    };
 
 /** A PATCH body with its type. Build one with {@link Patch}. */
 export type PatchBody =
-  | { type: 'merge'; body: unknown }
-  | { type: 'json'; body: JsonPatchOperation[] }
-  | { type: 'strategic'; body: unknown }
-  | { type: 'apply'; body: unknown };
+  | {
+      /** JSON Merge Patch (RFC 7386): `null` deletes a key, arrays are replaced whole. */
+      type: 'merge';
+      /** The partial object to merge, serialised as JSON. */
+      body: unknown;
+    }
+  | {
+      /** JSON Patch (RFC 6902): operations applied in order, all or nothing. */
+      type: 'json';
+      /** The operations. */
+      body: JsonPatchOperation[];
+    }
+  | {
+      /** Strategic merge patch: lists merge by key; builtin kinds only (custom resources: 415). */
+      type: 'strategic';
+      /** The partial object to merge, serialised as JSON. */
+      body: unknown;
+    }
+  | {
+      /** Server-side apply; needs {@link PostParams.fieldManager}. */
+      type: 'apply';
+      /** The fully specified intent of this field manager, serialised as JSON (valid YAML). */
+      body: unknown;
+    };
 
 /**
  * Builders for PATCH bodies.
@@ -107,6 +198,10 @@ export const Patch = {
 
 /** Parameters of CREATE, UPDATE (replace) and PATCH. */
 export interface PostParams {
+  /**
+   * `true`: the server validates and runs admission (`dryRun=All`) but persists nothing, and
+   * answers with the object as it would have been. Default `false`.
+   */
   dryRun?: boolean;
   /** Field manager name; required for apply patches. */
   fieldManager?: string;
@@ -120,8 +215,24 @@ export interface PatchParams extends PostParams {
 
 /** Parameters of DELETE. */
 export interface DeleteParams {
+  /** `true`: the server checks the deletion (`dryRun: ['All']`) but deletes nothing. Default `false`. */
   dryRun?: boolean;
+  /**
+   * Seconds the object may take to terminate (pods); `0` deletes immediately. Absent: the
+   * object's own default (e.g. the pod's `terminationGracePeriodSeconds`).
+   */
   gracePeriodSeconds?: number;
+  /**
+   * What happens to dependents (objects that list this one in `ownerReferences`): `'Orphan'`
+   * keeps them, `'Background'` deletes them after the owner, `'Foreground'` deletes them before
+   * the owner disappears. Absent: the resource's default (usually `'Background'`).
+   */
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-  preconditions?: { resourceVersion?: string; uid?: string };
+  /** Delete only if the object still matches; otherwise the server answers 409 `Conflict`. */
+  preconditions?: {
+    /** Expected `metadata.resourceVersion`: guards against deleting a newer version. */
+    resourceVersion?: string;
+    /** Expected `metadata.uid`: guards against deleting a re-created object of the same name. */
+    uid?: string;
+  };
 }

@@ -6,8 +6,11 @@ import type { Status } from './status.js';
 export interface ApiErrorInit {
   /** `Retry-After` header in seconds, when the server sent one (429, 503, 504 "too large resource version"). */
   retryAfterSeconds?: number | undefined;
+  /** HTTP method of the failed request. */
   method?: string | undefined;
+  /** URL of the failed request; token-like values are redacted when the error is built. */
   url?: string | undefined;
+  /** The underlying error (e.g. a client-node `ApiException`), kept as the ES2022 `cause`. */
   cause?: unknown;
 }
 
@@ -20,12 +23,20 @@ export interface ApiErrorInit {
  * at least `retryAfterSeconds`.
  */
 export class ApiError extends Error {
+  /** Always `'ApiError'`; survives serialisation and bundling, unlike the class itself. */
   override readonly name = 'ApiError' as const;
+  /** Always `'Api'`: the {@link KubeError} discriminant. */
   readonly kind = 'Api' as const;
+  /**
+   * The `Status` the server sent, or one synthesised from the HTTP status line (with the
+   * apiserver's usual `reason` for that code) when the body was not a `Status`. `code` is always set.
+   */
   readonly status: Status;
   /** `Retry-After` in seconds, if the server sent the header (or `details.retryAfterSeconds`). */
   readonly retryAfterSeconds: number | undefined;
+  /** HTTP method of the failed request; `undefined` when the error was not tied to one. */
   readonly method: string | undefined;
+  /** URL of the failed request with token-like values redacted; `undefined` when unknown. */
   readonly url: string | undefined;
 
   constructor(status: Status, init: ApiErrorInit = {}) {
@@ -51,6 +62,10 @@ export class ApiError extends Error {
     return this.status.reason;
   }
 
+  /**
+   * A plain object for structured logs and `JSON.stringify`: `name`, `kind`, `message`, the whole
+   * `status` and the request fields. Leaves out `stack` and `cause`.
+   */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

@@ -20,6 +20,7 @@ export interface HttpErrorInit {
   method?: string | undefined;
   /** URL of the failed request, without query secrets. */
   url?: string | undefined;
+  /** The underlying error (e.g. undici's `TypeError: fetch failed`), kept as the ES2022 `cause`. */
   cause?: unknown;
 }
 
@@ -32,12 +33,25 @@ export interface HttpErrorInit {
  * by default (opt in with `retryNetworkErrors`); watchers back off and retry it.
  */
 export class HttpError extends Error {
+  /** Always `'HttpError'`; survives serialisation and bundling, unlike the class itself. */
   override readonly name = 'HttpError' as const;
+  /** Always `'Http'`: the {@link KubeError} discriminant. */
   readonly kind = 'Http' as const;
+  /**
+   * System error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT` (also set by
+   * `withTimeout`), `ABORT_ERR` for an abort; `undefined` when the failure had none.
+   */
   readonly code: string | undefined;
+  /** True when the request was abandoned because it took too long; `false` by default. */
   readonly timedOut: boolean;
+  /**
+   * `'request'` if the failure came before response headers (nothing received), `'body'` if the
+   * response had started and its body broke off, e.g. a reset watch stream. Default `'request'`.
+   */
   readonly stage: HttpErrorStage;
+  /** HTTP method of the failed request; `undefined` when the error was not tied to one. */
   readonly method: string | undefined;
+  /** URL of the failed request with token-like values redacted; `undefined` when unknown. */
   readonly url: string | undefined;
 
   constructor(message: string, init: HttpErrorInit = {}) {
@@ -50,6 +64,10 @@ export class HttpError extends Error {
     brandError(this, 'HttpError');
   }
 
+  /**
+   * A plain object for structured logs and `JSON.stringify`: `name`, `kind`, `message` and the
+   * payload fields. Leaves out `stack` and `cause`.
+   */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

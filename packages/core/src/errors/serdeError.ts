@@ -7,6 +7,7 @@ const SNIPPET_LENGTH = 200;
 export interface SerdeErrorInit {
   /** The text that could not be decoded; only its first 200 characters are kept. */
   body?: string | undefined;
+  /** The underlying error, e.g. the `SyntaxError` from `JSON.parse`, kept as the ES2022 `cause`. */
   cause?: unknown;
 }
 
@@ -18,7 +19,9 @@ export interface SerdeErrorInit {
  * and resumes from the last good resourceVersion.
  */
 export class SerdeError extends Error {
+  /** Always `'SerdeError'`; survives serialisation and bundling, unlike the class itself. */
   override readonly name = 'SerdeError' as const;
+  /** Always `'Serde'`: the {@link KubeError} discriminant. */
   readonly kind = 'Serde' as const;
   /** The start of the offending text (at most 200 characters, secrets removed). */
   readonly bodySnippet: string | undefined;
@@ -30,6 +33,10 @@ export class SerdeError extends Error {
     brandError(this, 'SerdeError');
   }
 
+  /**
+   * A plain object for structured logs and `JSON.stringify`: `name`, `kind`, `message` and
+   * `bodySnippet`. Leaves out `stack` and `cause`.
+   */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

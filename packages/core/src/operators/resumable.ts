@@ -6,6 +6,10 @@ import type { Observable } from 'rxjs';
  * broken watch from its last resourceVersion rather than listing everything again.
  */
 export interface Resumable<T> {
+  /**
+   * A cold Observable that continues the failed stream where it broke off; nothing happens until
+   * it is subscribed. May be called more than once; each subscription starts its own attempt.
+   */
   resume(): Observable<T>;
 }
 
