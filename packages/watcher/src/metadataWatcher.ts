@@ -14,7 +14,9 @@ import type { WatcherEvent } from './watcherEvent.js';
  * (the `Api` class of `@kube-rx/core` has both).
  */
 export interface MetadataListWatchApi {
+  /** One LIST page of metadata only; same contract as {@link ListWatchApi.list}. */
   listMetadata(params?: ListParams): Observable<ObjectList<PartialObjectMetadata>>;
+  /** One WATCH of metadata only; same contract as {@link ListWatchApi.watch}. */
   watchMetadata(params?: WatchParams): Observable<WatchEvent<PartialObjectMetadata>>;
 }
 

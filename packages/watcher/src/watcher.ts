@@ -28,7 +28,15 @@ import type { WatcherEvent } from './watcherEvent.js';
  * of `@kube-rx/core` satisfies it; tests can pass a fake.
  */
 export interface ListWatchApi<K> {
+  /**
+   * One LIST page as a cold Observable that emits the page and completes, failing with a
+   * `KubeError`. Called with `limit` and `continue` while paging, and the selectors of the config.
+   */
   list(params?: ListParams): Observable<ObjectList<K>>;
+  /**
+   * One WATCH as a cold Observable of raw server events (including `BOOKMARK` and `ERROR`) that
+   * completes when the server ends the stream and is aborted on unsubscribe.
+   */
   watch(params?: WatchParams): Observable<WatchEvent<K>>;
 }
 

@@ -27,6 +27,7 @@ export type WatcherErrorKind =
 
 /** Structured payload of a {@link WatcherError}. */
 export interface WatcherErrorInit<T> {
+  /** What failed; decides how `resume` continues (see {@link WatcherErrorKind}). */
   kind: WatcherErrorKind;
   /** The client/Api error underneath (for `WatchError`: an `ApiError` built from the event's Status). */
   cause: KubeError;
@@ -61,9 +62,16 @@ export interface WatcherErrorInit<T> {
  * ```
  */
 export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements Resumable<T> {
+  /** Always `'WatcherError'`; survives serialisation and bundling, unlike the class itself. */
   override readonly name = 'WatcherError' as const;
+  /** What failed, and so how {@link WatcherError.resume} continues (see {@link WatcherErrorKind}). */
   readonly kind: WatcherErrorKind;
+  /**
+   * The client error underneath: an `ApiError`, `HttpError` or `SerdeError`. For `WatchError`,
+   * an `ApiError` built from the event's `Status`. Always set.
+   */
   override readonly cause: KubeError;
+  /** For `WatchError`: the `Status` of the `ERROR` event (e.g. 410 `Expired`); otherwise `undefined`. */
   readonly status: Status | undefined;
   /** Where `resume()` continues watching from; `undefined` when it relists. */
   readonly resourceVersion: string | undefined;
@@ -101,6 +109,10 @@ export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements
     return copy;
   }
 
+  /**
+   * A plain object for structured logs and `JSON.stringify`: `name`, `kind`, `message`, `status`,
+   * `resourceVersion` and `cause` (through its own `toJSON`, else as a string). Leaves out `stack`.
+   */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

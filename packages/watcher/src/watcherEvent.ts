@@ -20,11 +20,32 @@ import type { KubeObject } from '@kube-rx/core';
  * ```
  */
 export type WatcherEvent<K = KubeObject> =
-  | { type: 'Init' }
-  | { type: 'InitApply'; object: K }
-  | { type: 'InitDone' }
-  | { type: 'Apply'; object: K }
-  | { type: 'Delete'; object: K };
+  | {
+      /** A (re)list starts; carries no object. */
+      type: 'Init';
+    }
+  | {
+      /** One object of the current (re)list. */
+      type: 'InitApply';
+      /** The object as listed. */
+      object: K;
+    }
+  | {
+      /** The (re)list is complete; carries no object. */
+      type: 'InitDone';
+    }
+  | {
+      /** An object was added or modified while watching. */
+      type: 'Apply';
+      /** The object's new state. */
+      object: K;
+    }
+  | {
+      /** An object was deleted while watching. */
+      type: 'Delete';
+      /** The object's last known state, as the server sent it with the deletion. */
+      object: K;
+    };
 
 /** The `type` of a {@link WatcherEvent}. */
 export type WatcherEventType = WatcherEvent['type'];

@@ -10,9 +10,28 @@ import type { WatcherEvent } from '../watcherEvent.js';
  *   store but not in the new list (deleted while the watch was down).
  */
 export type StoreChange<K> =
-  | { type: 'Applied'; object: K; previous: K | undefined }
-  | { type: 'Deleted'; object: K }
-  | { type: 'Resynced'; size: number; removed: K[] };
+  | {
+      /** An object was added or replaced while watching. */
+      type: 'Applied';
+      /** The object as now stored (after `transform`). */
+      object: K;
+      /** The version it replaced; `undefined` when the object is new to the store. */
+      previous: K | undefined;
+    }
+  | {
+      /** An object was removed while watching. */
+      type: 'Deleted';
+      /** The object as it was stored before removal (not the server's final state). */
+      object: K;
+    }
+  | {
+      /** A (re)list was swapped in at `InitDone`. */
+      type: 'Resynced';
+      /** Number of objects in the store after the swap. */
+      size: number;
+      /** Objects that were stored before but missing from the new list; `[]` when none. */
+      removed: K[];
+    };
 
 /** Options of {@link createStore}. */
 export interface StoreConfig<K> {
@@ -190,7 +209,12 @@ class ReflectorWriter<K> implements Writer<K> {
  */
 export function createStore<K extends KubeObject>(
   config: StoreConfig<K> = {},
-): { store: Store<K>; writer: Writer<K> } {
+): {
+  /** The read side, to share with readers. */
+  store: Store<K>;
+  /** The write side: feed it one watcher stream (see {@link reflect}); `writer.store` is `store`. */
+  writer: Writer<K>;
+} {
   if (config.transform !== undefined && typeof config.transform !== 'function') {
     throw new TypeError('createStore: transform must be a function');
   }
