@@ -31,10 +31,26 @@ import { toActionObservable, type ReconcileOutput } from './reconcileOutput.js';
  *   finishes the deletion. Must be idempotent: it can run again after a crash.
  */
 export type FinalizerEvent<K> =
-  { readonly type: 'Apply'; readonly object: K } | { readonly type: 'Cleanup'; readonly object: K };
+  | {
+      /** The object is alive and carries our finalizer. */
+      readonly type: 'Apply';
+      /** The object as given to {@link finalizer}. */
+      readonly object: K;
+    }
+  | {
+      /** The object has a `deletionTimestamp` and still carries our finalizer. */
+      readonly type: 'Cleanup';
+      /** The object as given to {@link finalizer}. */
+      readonly object: K;
+    };
 
 /** The part of `Api<K>` that {@link finalizer} uses (an `Api<K>` fits). */
 export interface FinalizerApi<K> {
+  /**
+   * Patches the object `name` (in the object's namespace: pass an `Api` scoped to it). Called
+   * with JSON patches only. Should fail with a `KubeError`: a 404 `ApiError` while removing the
+   * finalizer counts as done.
+   */
   patch(name: string, patch: PatchBody, params?: PatchParams): Observable<K>;
 }
 

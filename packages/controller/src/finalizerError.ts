@@ -29,7 +29,9 @@ export type FinalizerErrorKind =
  * ```
  */
 export class FinalizerError extends Error {
+  /** Always `'FinalizerError'`; survives serialisation and bundling, unlike the class itself. */
   override readonly name = 'FinalizerError' as const;
+  /** Which step failed (see the class description); decides what `cause` holds. */
   readonly kind: FinalizerErrorKind;
   /** The finalizer name. */
   readonly finalizer: string;

@@ -10,6 +10,7 @@ export type ConditionStatus = 'True' | 'False' | 'Unknown';
 export interface Condition {
   /** CamelCase condition type, e.g. `Ready`. */
   type: string;
+  /** `'True'`, `'False'` or `'Unknown'` (strings, not booleans). */
   status: ConditionStatus;
   /** CamelCase machine-readable reason for the last transition, e.g. `ConfigMapCreated`. */
   reason: string;
@@ -23,8 +24,11 @@ export interface Condition {
 
 /** What {@link setCondition} needs: a {@link Condition} without its `lastTransitionTime`. */
 export interface ConditionInput {
+  /** CamelCase condition type, e.g. `Ready`; must not be empty. Identifies the entry to replace. */
   type: string;
+  /** `'True'`, `'False'` or `'Unknown'`; `lastTransitionTime` changes only when this changes. */
   status: ConditionStatus;
+  /** CamelCase machine-readable reason, e.g. `MissingField`; must not be empty. */
   reason: string;
   /** Default `''`. */
   message?: string;

@@ -43,13 +43,28 @@ import type { ReconcileOk } from './reconcileOk.js';
 import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
 
 /** What `new Controller(api)` needs of an `Api<K>`: list/watch and its resource. */
-export type ControllerApi<K> = ListWatchApi<K> & { readonly resource: ApiResource };
+export type ControllerApi<K> = ListWatchApi<K> & {
+  /**
+   * The main kind: `owns` matches `ownerReferences` against its `kind` and `apiVersion`, and
+   * its `plural` is the default controller name (metrics, logs).
+   */
+  readonly resource: ApiResource;
+};
 
 /** What `owns` needs of an `Api`: metadata list/watch and its resource. */
-export type OwnedApi = MetadataListWatchApi & { readonly resource: ApiResource };
+export type OwnedApi = MetadataListWatchApi & {
+  /** The owned kind: its `kind` and `apiVersion` go into the `related` ref of each request. */
+  readonly resource: ApiResource;
+};
 
 /** What `watches` needs of an `Api<O>`: list/watch (and, for metrics labels, its resource). */
-export type WatchedApi<O> = ListWatchApi<O> & { readonly resource?: ApiResource };
+export type WatchedApi<O> = ListWatchApi<O> & {
+  /**
+   * The watched kind, when known: labels its trigger stream's errors and fills `related.kind`
+   * for objects that arrive without `kind`. Absent: the label says `object`.
+   */
+  readonly resource?: ApiResource;
+};
 
 /** Options of {@link Controller.owns}. */
 export interface OwnsConfig extends WatcherConfig {

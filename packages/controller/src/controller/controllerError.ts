@@ -37,10 +37,15 @@ export interface ControllerErrorInit {
  * ```
  */
 export class ControllerError extends Error {
+  /** Always `'ControllerError'`; survives serialisation and bundling, unlike the class itself. */
   override readonly name = 'ControllerError' as const;
+  /** `'ReconcilerFailed'`, `'ObjectNotFound'` or `'QueueError'` (see the class description). */
   readonly kind: ControllerErrorKind;
+  /** The object whose run failed; `undefined` for a `QueueError`. */
   readonly ref: ObjectRef | undefined;
+  /** Why the failed run was scheduled; `undefined` for a `QueueError`. */
   readonly reason: ReconcileReason | undefined;
+  /** Milliseconds the reconciler ran before failing; `undefined` when it did not run. */
   readonly durationMs: number | undefined;
 
   constructor(kind: ControllerErrorKind, init: ControllerErrorInit = {}) {
@@ -52,6 +57,10 @@ export class ControllerError extends Error {
     brandError(this, 'ControllerError');
   }
 
+  /**
+   * A plain object for structured logs and `JSON.stringify`: `name`, `kind`, `message`, `ref`,
+   * `reason` and `durationMs`. Leaves out `stack` and `cause`.
+   */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

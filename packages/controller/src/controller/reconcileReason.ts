@@ -21,13 +21,38 @@ import { refKey, type ObjectRef } from '@kube-rx/core';
  * ```
  */
 export type ReconcileReason =
-  | { readonly type: 'Unknown' }
-  | { readonly type: 'ObjectUpdated' }
-  | { readonly type: 'RelatedObjectUpdated'; readonly related: ObjectRef }
-  | { readonly type: 'ReconcilerRequestedRetry' }
-  | { readonly type: 'ErrorPolicyRequestedRetry' }
-  | { readonly type: 'BulkReconcile' }
-  | { readonly type: 'Custom'; readonly reason: string };
+  | {
+      /** Triggered by `reconcileOn` or by a message without a reason. */
+      readonly type: 'Unknown';
+    }
+  | {
+      /** The main object was created or changed. */
+      readonly type: 'ObjectUpdated';
+    }
+  | {
+      /** An owned or watched object changed. */
+      readonly type: 'RelatedObjectUpdated';
+      /** The owned or watched object that changed (not the object being reconciled). */
+      readonly related: ObjectRef;
+    }
+  | {
+      /** The previous reconcile returned `Action.requeue(ms)`. */
+      readonly type: 'ReconcilerRequestedRetry';
+    }
+  | {
+      /** The previous reconcile failed and the error policy asked for a requeue. */
+      readonly type: 'ErrorPolicyRequestedRetry';
+    }
+  | {
+      /** `reconcileAllOn` fired. */
+      readonly type: 'BulkReconcile';
+    }
+  | {
+      /** A reason of your own. */
+      readonly type: 'Custom';
+      /** Free text, reported as is by {@link formatReconcileReason}. */
+      readonly reason: string;
+    };
 
 const UNKNOWN: ReconcileReason = Object.freeze({ type: 'Unknown' });
 const OBJECT_UPDATED: ReconcileReason = Object.freeze({ type: 'ObjectUpdated' });
@@ -44,13 +69,20 @@ const BULK: ReconcileReason = Object.freeze({ type: 'BulkReconcile' });
  * ```
  */
 export const ReconcileReason = {
+  /** `{ type: 'Unknown' }` (shared frozen object). */
   unknown: (): ReconcileReason => UNKNOWN,
+  /** `{ type: 'ObjectUpdated' }` (shared frozen object). */
   objectUpdated: (): ReconcileReason => OBJECT_UPDATED,
+  /** `{ type: 'RelatedObjectUpdated', related }`, frozen; `related` is the changed object. */
   relatedObjectUpdated: (related: ObjectRef): ReconcileReason =>
     Object.freeze({ type: 'RelatedObjectUpdated', related }),
+  /** `{ type: 'ReconcilerRequestedRetry' }` (shared frozen object). */
   reconcilerRequestedRetry: (): ReconcileReason => RECONCILER_RETRY,
+  /** `{ type: 'ErrorPolicyRequestedRetry' }` (shared frozen object). */
   errorPolicyRequestedRetry: (): ReconcileReason => ERROR_POLICY_RETRY,
+  /** `{ type: 'BulkReconcile' }` (shared frozen object). */
   bulkReconcile: (): ReconcileReason => BULK,
+  /** `{ type: 'Custom', reason }`, frozen; `reason` is shown as is in logs. */
   custom: (reason: string): ReconcileReason => Object.freeze({ type: 'Custom', reason }),
 } as const;
 
@@ -96,6 +128,8 @@ export function formatReconcileReason(reason: ReconcileReason): string {
  * ```
  */
 export interface ReconcileRequest {
+  /** The object to reconcile; requests are deduplicated by `refKey(ref)`. */
   readonly ref: ObjectRef;
+  /** Why it is scheduled; reported with the run's result. */
   readonly reason: ReconcileReason;
 }

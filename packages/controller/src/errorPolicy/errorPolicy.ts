@@ -17,7 +17,16 @@ export type ErrorPolicyFunction<K, E = unknown, C = unknown> = (
  * a backoff is reset (kube-rs has no such hook).
  */
 export interface ErrorPolicyHandlers<K, E = unknown, C = unknown> {
+  /**
+   * Called after each failed reconcile with the object, the error and the context; the
+   * {@link Action} it returns (or resolves to) decides when the key runs again. If it throws or
+   * rejects, the key is requeued after `policyFailureRequeue`.
+   */
   onError(object: K, error: E, ctx: C): Action | PromiseLike<Action>;
+  /**
+   * Called after each successful reconcile, before the next run of that key can start; a
+   * returned promise is awaited. Failures are logged and otherwise ignored. Optional.
+   */
   onSuccess?(object: K, ctx: C): void | PromiseLike<void>;
 }
 

@@ -43,23 +43,48 @@ export interface EventInput {
 
 /** An events.k8s.io/v1 Event as sent over the wire. */
 export interface EventsV1EventObject extends KubeObject {
+  /** Name (`<object>.<hex time and random suffix>`) and namespace of the Event itself. */
   metadata?: ObjectMeta;
+  /** When the event first happened: MicroTime, RFC 3339 UTC with six fractional digits. */
   eventTime?: string;
-  series?: { count: number; lastObservedTime: string };
+  /** Present once the same event recurred within the series window; absent on a single event. */
+  series?: {
+    /** How many times the event has happened so far; `2` at the first repetition. */
+    count: number;
+    /** When it last happened: MicroTime, RFC 3339 UTC with six fractional digits. */
+    lastObservedTime: string;
+  };
+  /** Controller that emitted the event, e.g. `example.com/widget-operator` (`RecorderConfig`). */
   reportingController?: string;
+  /** Instance of that controller, e.g. its pod name (`RecorderConfig`). */
   reportingInstance?: string;
+  /** What the controller did or failed to do, e.g. `Reconcile`. */
   action?: string;
+  /** CamelCase machine-readable reason, e.g. `ConfigMapCreated`. */
   reason?: string;
+  /** `Normal` or `Warning`. */
   type?: string;
+  /** Human-readable description, at most 1 kB; absent when none was given. */
   note?: string;
-  regarding?: ObjectRef & { resourceVersion?: string };
+  /** The object the event is about. */
+  regarding?: ObjectRef & {
+    /** Version of the object the event refers to; the recorder does not set it. */
+    resourceVersion?: string;
+  };
+  /** A second object involved, e.g. the ConfigMap created for a Widget; absent when none. */
   related?: ObjectRef;
 }
 
 /** The part of `Api<EventsV1EventObject>` the recorder uses (an `Api` fits). */
 export interface EventsApi {
+  /** An API scoped to `namespace`: the regarding object's, or `clusterScopedNamespace`. */
   inNamespace(namespace: string): {
+    /** Creates a new Event; a cold Observable that fails with the `KubeError` of the request. */
     create(object: EventsV1EventObject, params?: PostParams): Observable<EventsV1EventObject>;
+    /**
+     * Updates the `series` of an existing Event with a merge patch. A 404 `ApiError` (the Event
+     * was deleted) makes the recorder create a new one.
+     */
     patch(name: string, patch: PatchBody, params?: PatchParams): Observable<EventsV1EventObject>;
   };
 }

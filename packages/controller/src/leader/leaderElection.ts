@@ -26,20 +26,33 @@ type KubeConfig = Parameters<typeof Api.namespaced>[0];
 
 /** A coordination.k8s.io/v1 Lease as sent over the wire (times are MicroTime strings). */
 export interface LeaseObject extends KubeObject {
+  /** Name and namespace of the Lease; its `resourceVersion` guards every `replace`. */
   metadata?: ObjectMeta;
+  /** The lock state; absent or partial on a Lease nobody has written through this API yet. */
   spec?: {
+    /** Identity of the current leader; absent or `''` when nobody holds the lease (e.g. released). */
     holderIdentity?: string;
+    /** Seconds the holder's claim stays valid after `renewTime`; `1` after a release. */
     leaseDurationSeconds?: number;
+    /** When the current holder acquired the lease (MicroTime, six fractional digits). */
     acquireTime?: string;
+    /** When the holder last renewed the lease (MicroTime, six fractional digits). */
     renewTime?: string;
+    /** How many times the lease changed hands; absent counts as `0`. */
     leaseTransitions?: number;
   };
 }
 
 /** The part of `Api<LeaseObject>` (bound to the lease's namespace) that leader election uses. */
 export interface LeaseApi {
+  /** Reads the Lease; emits `undefined` when it does not exist (404). */
   getOpt(name: string): Observable<LeaseObject | undefined>;
+  /** Creates the Lease when it is missing; a 409 `ApiError` means another candidate was first. */
   create(object: LeaseObject, params?: PostParams): Observable<LeaseObject>;
+  /**
+   * Writes the Lease with the `resourceVersion` that was read; must fail with a 409 `ApiError`
+   * when someone else wrote it meanwhile (that is how a lost race is detected).
+   */
   replace(name: string, object: LeaseObject, params?: PostParams): Observable<LeaseObject>;
 }
 
@@ -50,7 +63,12 @@ export interface LeaderElectionConfig {
   /** Used to build `Api.namespaced(kubeConfig, Lease, lease.namespace)` when `api` is absent. */
   kubeConfig?: KubeConfig;
   /** The Lease object all candidates compete for. Required. */
-  lease: { name: string; namespace: string };
+  lease: {
+    /** Name of the Lease, shared by all candidates; non-empty. Created when missing. */
+    name: string;
+    /** Namespace of the Lease; non-empty. */
+    namespace: string;
+  };
   /** This candidate's unique identity (e.g. the pod name). Required, non-empty. */
   identity: string;
   /**

@@ -45,12 +45,25 @@ export type ReconcileResultLabel = 'success' | 'error' | 'not_found';
  * ```
  */
 export class ControllerMetrics {
+  /** The registry holding all six metrics: `config.registry`, or a new one of its own. */
   readonly registry: Registry;
+  /** `<prefix>reconcile_total`: finished reconciles by `result` (`success`/`error`/`not_found`). */
   readonly reconciles: Counter<'controller' | 'result'>;
+  /**
+   * `<prefix>reconcile_errors_total`: reconcile failures by `classify()` of their cause, and
+   * trigger-stream failures as class `queue`.
+   */
   readonly errors: Counter<'controller' | 'class'>;
+  /**
+   * `<prefix>reconcile_duration_seconds`: how long reconciles ran, in seconds, successful and
+   * failed ones (not `not_found`, which did not run).
+   */
   readonly duration: Histogram<'controller'>;
+  /** `<prefix>queue_depth`: keys waiting (scheduled, delayed requeues, or waiting for a worker). */
   readonly queueDepth: Gauge<'controller'>;
+  /** `<prefix>active_workers`: reconciles running now. */
   readonly activeWorkers: Gauge<'controller'>;
+  /** `<prefix>watcher_restarts_total`: trigger-stream failures retried with backoff, by `watcher`. */
   readonly watcherRestarts: Counter<'controller' | 'watcher'>;
 
   constructor(config: ControllerMetricsConfig = {}) {

@@ -17,7 +17,9 @@ export type ShardTarget = string | ObjectRef | KubeObject;
  */
 export interface ShardPredicate {
   (target: ShardTarget): boolean;
+  /** Total number of shards, as given in {@link ShardConfig.shards}. */
   readonly shards: number;
+  /** This replica's shard in `[0, shards)`, as given in {@link ShardConfig.index}. */
   readonly index: number;
 }
 
