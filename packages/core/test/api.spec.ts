@@ -503,6 +503,96 @@ describe('Api.watch over HTTP', () => {
   });
 });
 
+describe('Api connections', () => {
+  // The client port of each request's connection, in order.
+  const recordPorts = (): number[] => {
+    const ports: number[] = [];
+    server.handle((_request, response) => {
+      ports.push(response.socket?.remotePort ?? -1);
+      sendJson(response, 200, configMap('app'));
+    });
+    return ports;
+  };
+
+  // undici checks an idle keep-alive connection for a pending close before reusing it (one
+  // turn of the event loop); a request sent sooner goes to another connection.
+  const idle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('back-to-back calls share at most two connections', async () => {
+    const ports = recordPorts();
+    for (let i = 0; i < 10; i++) await firstValueFrom(api.get('app'));
+    expect(ports).toHaveLength(10);
+    expect(new Set(ports).size).toBeLessThanOrEqual(2);
+  });
+
+  it('calls reuse one keep-alive connection, with headers computed per request', async () => {
+    const ports = recordPorts();
+    const kubeConfig = server.kubeConfig('first-token');
+    const first = Api.namespaced<ConfigMapObject>(kubeConfig, ConfigMap, 'fx');
+    const other = Api.namespaced<ConfigMapObject>(kubeConfig, ConfigMap, 'other');
+    await firstValueFrom(first.get('app'));
+    // A refreshed credential (as exec and OIDC authenticators produce) is sent on the same connection.
+    (kubeConfig.getCurrentUser() as { token?: string }).token = 'refreshed-token';
+    await idle();
+    await firstValueFrom(first.get('app'));
+    await idle();
+    await firstValueFrom(other.list());
+    expect(ports).toHaveLength(3);
+    expect(new Set(ports).size).toBe(1);
+    expect(server.requests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer first-token',
+      'Bearer refreshed-token',
+      'Bearer refreshed-token',
+    ]);
+  });
+
+  it('an aborted watch closes only its own connection; later calls still work', async () => {
+    const ports: number[] = [];
+    server.handle((request, response) => {
+      ports.push(response.socket?.remotePort ?? -1);
+      if (request.query.get('watch') === 'true') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write(JSON.stringify({ type: 'ADDED', object: configMap('a') }) + '\n');
+      } else {
+        sendJson(response, 200, configMap('app'));
+      }
+    });
+    await firstValueFrom(api.get('app'));
+    await idle();
+    await firstValueFrom(api.watch());
+    await server.requests[1]?.closed;
+    await firstValueFrom(api.get('app'));
+    await idle();
+    await firstValueFrom(api.get('app'));
+    expect(ports).toHaveLength(4);
+    // The watch reused the idle connection of the first get; aborting it closed that one.
+    expect(ports[1]).toBe(ports[0]);
+    expect(ports[2]).not.toBe(ports[1]);
+    expect(ports[3]).toBe(ports[2]);
+  });
+
+  it('other TLS material or another user gets its own connections', async () => {
+    const ports = recordPorts();
+    const kubeConfig = server.kubeConfig();
+    const user = kubeConfig.getCurrentUser() as { certData?: string; keyData?: string };
+    const cms = Api.namespaced<ConfigMapObject>(kubeConfig, ConfigMap, 'fx');
+    await firstValueFrom(cms.get('app'));
+    // A rotated client certificate (inline here; files are re-read per request too).
+    user.certData = Buffer.from('certificate-1').toString('base64');
+    user.keyData = Buffer.from('key-1').toString('base64');
+    await firstValueFrom(cms.get('app'));
+    await idle();
+    await firstValueFrom(cms.get('app'));
+    user.certData = Buffer.from('certificate-2').toString('base64');
+    await firstValueFrom(cms.get('app'));
+    const otherUser = Api.namespaced<ConfigMapObject>(server.kubeConfig(), ConfigMap, 'fx');
+    await firstValueFrom(otherUser.get('app'));
+    expect(ports).toHaveLength(5);
+    expect(ports[2]).toBe(ports[1]);
+    expect(new Set([ports[0], ports[1], ports[3], ports[4]]).size).toBe(4);
+  });
+});
+
 describe('Api scope', () => {
   it('rejects a scope that does not fit the resource', () => {
     const kubeConfig = kubeConfigFor('http://127.0.0.1:1');

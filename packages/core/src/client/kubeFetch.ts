@@ -4,6 +4,7 @@ import { fetch, type Dispatcher, type Response } from 'undici';
 import type { HttpErrorStage } from '../errors/httpError.js';
 import { isKubeError } from '../errors/kubeError.js';
 import { toKubeError } from '../errors/toKubeError.js';
+import { applyPooledAuthentication } from './applyPooledAuthentication.js';
 
 /** One HTTP request to the API server, relative to the current cluster's server URL. */
 export interface KubeFetchRequest {
@@ -36,12 +37,14 @@ const USER_AGENT = 'kube-rx';
 
 /**
  * Sends one request per subscription with the auth, TLS and proxy settings of `kubeConfig`
- * (client-node's `applySecurityAuthentication` fills a `RequestContext`, whose headers and
- * undici dispatcher go to `fetch`), then hands the response to `onResponse`.
+ * (client-node's `applySecurityAuthentication` fills a `RequestContext` for every request, whose
+ * headers and undici dispatcher go to `fetch`), then hands the response to `onResponse`.
  *
- * Unsubscribing aborts the request or the body being read, and the per-request dispatcher is
- * closed when the exchange ends, so no socket outlives the subscription. Any failure reaches the
- * subscriber as a `KubeError` (`toKubeError`), with stage `'body'` once headers have arrived.
+ * The dispatcher is shared by all requests to the same cluster as the same user
+ * (`applyPooledAuthentication`), so calls reuse keep-alive connections. Unsubscribing aborts the
+ * request or the body being read: undici then drops that one connection, the shared dispatcher
+ * stays usable. Any failure reaches the subscriber as a `KubeError` (`toKubeError`), with stage
+ * `'body'` once headers have arrived.
  *
  * @example
  * ```ts
@@ -66,12 +69,14 @@ export function kubeFetch<T>(
     }
     const context: KubeFetchContext = { method: request.method, url, scheduler };
     let stage: HttpErrorStage = 'request';
+    // Set only when the dispatcher was built for this request alone (see release()).
     let dispatcher: Dispatcher | undefined;
 
     const exchange = async (): Promise<void> => {
       const requestContext = new RequestContext(url, request.method);
-      await kubeConfig.applySecurityAuthentication(requestContext);
-      dispatcher = requestContext.getDispatcher();
+      const { pooled } = await applyPooledAuthentication(kubeConfig, requestContext);
+      const requestDispatcher = requestContext.getDispatcher();
+      if (!pooled) dispatcher = requestDispatcher;
       if (controller.signal.aborted) return;
       requestContext.setHeaderParam('Accept', request.accept ?? 'application/json');
       requestContext.setHeaderParam('User-Agent', USER_AGENT);
@@ -83,7 +88,7 @@ export function kubeFetch<T>(
         headers: requestContext.getHeaders(),
         body: request.body ?? null,
         signal: controller.signal,
-        ...(dispatcher === undefined ? {} : { dispatcher }),
+        ...(requestDispatcher === undefined ? {} : { dispatcher: requestDispatcher }),
       });
       stage = 'body';
       await onResponse(response, subscriber, context);
@@ -115,8 +120,8 @@ export function serverUrl(kubeConfig: KubeConfig): string {
   return server.endsWith('/') ? server.slice(0, -1) : server;
 }
 
-// client-node builds a fresh undici Agent for every RequestContext; closing it when the exchange
-// is over keeps idle keep-alive sockets from piling up behind finished requests.
+// A dispatcher built for one request only (client-node's, when applyPooledAuthentication cannot
+// share one) is closed when the exchange is over, so idle sockets do not pile up behind it.
 const released = new WeakSet<Dispatcher>();
 function release(dispatcher: Dispatcher | undefined, destroy: boolean): void {
   if (dispatcher === undefined || released.has(dispatcher)) return;
