@@ -48,6 +48,7 @@ export interface RestartOptions {
 export interface TestApiServer {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
+  /** The port actually bound on 127.0.0.1 (the chosen one when `config.port` was `0`); kept by `restart()`. */
   readonly port: number;
   /** A client-node `KubeConfig` for this server (token user; context namespace `default`). */
   kubeConfig(options?: TestKubeConfigOptions): KubeConfig;

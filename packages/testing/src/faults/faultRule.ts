@@ -7,7 +7,9 @@ export interface RequestMatch {
   verb?: RequestVerb | readonly RequestVerb[];
   /** Plural (`configmaps`) or `plural.group` (`leases.coordination.k8s.io`). */
   resource?: string;
+  /** Namespace of the request; never matches cluster-scoped requests or all-namespace lists. */
   namespace?: string;
+  /** Object name; never matches collection requests (LIST, WATCH of all, CREATE). */
   name?: string;
   /** e.g. `status`. */
   subresource?: string;

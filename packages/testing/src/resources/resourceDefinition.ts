@@ -25,10 +25,15 @@ export interface ResourceDefinition {
 
 /** The definition a runtime-registered custom resource gets. */
 export interface CustomResourceConfig {
+  /** API group, e.g. `example.com`; non-empty (custom resources never live in the core group). */
   group: string;
+  /** Served version, e.g. `v1`; non-empty. Register each version separately. */
   version: string;
+  /** `kind` of the objects, e.g. `Widget`; non-empty. */
   kind: string;
+  /** Lower-case plural used in URLs, e.g. `widgets`; non-empty. */
   plural: string;
+  /** Whether objects live in a namespace (`Namespaced` scope) or are cluster-scoped. */
   namespaced: boolean;
   /** Serve `/status` as a subresource. Default `false`. */
   statusSubresource?: boolean;
