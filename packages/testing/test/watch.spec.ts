@@ -71,6 +71,27 @@ describe('WATCH', () => {
     watch.abort();
   });
 
+  it('a fresh server lists at a real resourceVersion (never "0"); a watch from it gets only later changes', async () => {
+    const list = await core.listNamespacedConfigMap({ namespace: 'fx' });
+    const listed = list.metadata?.resourceVersion ?? '';
+    expect(list.items).toEqual([]);
+    expect(listed).not.toBe('0');
+    expect(Number(listed)).toBeGreaterThan(0);
+    expect(listed).toBe(server.resourceVersion);
+    await create('a');
+    await patch('a', { data: { b: '2' } });
+    // "0" would mean "any version": synthetic ADDED of the current state instead of the history.
+    const watch = await collectWatch(server.kubeConfig(), PATH, {
+      resourceVersion: listed,
+      timeoutSeconds: 1,
+    });
+    expect(await watch.done).toBeNull();
+    expect(watch.events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual([
+      'ADDED a',
+      'MODIFIED a',
+    ]);
+  });
+
   it('a too-old resourceVersion gets HTTP 200 with one ERROR 410 event and a clean end (fixture 11)', async () => {
     await create('a');
     const old = server.resourceVersion;

@@ -20,7 +20,9 @@ interface Table {
  */
 export class ObjectStore {
   readonly history: EventHistory;
-  private resourceVersion = 0;
+  // A real apiserver never reports "0" (on LIST/WATCH it means "any version"), so a fresh store
+  // starts at 1: an empty server's LIST already names a version a WATCH can start after.
+  private resourceVersion = 1;
   private readonly tables = new Map<string, Table>();
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
 
