@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CoreV1Api, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { resolveFixturesDir } from './resolveFixturesDir.js';
 
 // Test code reads deep into JSON answers.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-/** Reads a recorded apiserver exchange from the shared fixtures. */
+let fixturesDir: string | undefined;
+
+/**
+ * Reads a recorded apiserver exchange from the shared fixtures (located by
+ * {@link resolveFixturesDir}; throws naming the paths tried when they are missing).
+ */
 export function fixture(name: string): FixtureFile {
-  const url = new URL(`../../../../shared/fixtures/kube-apiserver-v1.20/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as FixtureFile;
+  fixturesDir ??= resolveFixturesDir();
+  return JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as FixtureFile;
 }
 
 export interface FixtureExchange {
