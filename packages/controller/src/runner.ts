@@ -1,12 +1,10 @@
 import {
   asyncScheduler,
-  defer,
   EmptyError,
   from,
   isObservable,
   last,
   Observable,
-  of,
   Subscription,
   take,
   timeout as timeoutWith,
@@ -134,13 +132,9 @@ export function runner<T, R>(
     throw new TypeError('runner: `readiness` must be an Observable');
   }
 
-  const runOf = (message: T): Observable<R> => {
-    const run$ = defer(() => {
-      const value = run(message);
-      if (isObservable(value)) return value as Observable<R>;
-      if (isPromiseLike(value)) return from(value as PromiseLike<R>);
-      return of(value as R);
-    }).pipe(last());
+  // The run of an Observable or Promise result (plain values are handled without one).
+  const runOf = (value: Observable<R> | PromiseLike<R>): Observable<R> => {
+    const run$ = (isObservable(value) ? value : from(value)).pipe(last());
     return timeout === Infinity
       ? run$
       : run$.pipe(timeoutWith({ first: timeout, scheduler: clock }));
@@ -183,7 +177,19 @@ export function runner<T, R>(
         const startedAt = clock.now();
         let result: Result<R, unknown> | undefined;
         running.set(key, Subscription.EMPTY);
-        const subscription = runOf(message).subscribe({
+        let value: Observable<R> | PromiseLike<R> | R;
+        try {
+          value = run(message);
+        } catch (error) {
+          finish(key, message, Err(error), startedAt);
+          return;
+        }
+        // A plain value is a run that is over: no Observable to subscribe, nothing to tear down.
+        if (!isObservable(value) && !isPromiseLike(value)) {
+          finish(key, message, Ok(value), startedAt);
+          return;
+        }
+        const subscription = runOf(value).subscribe({
           next: (value) => (result = Ok(value)),
           error: (error: unknown) => (result = Err(error)),
         });

@@ -17,6 +17,7 @@ import {
   finalize,
   from,
   identity,
+  isObservable,
   map,
   merge,
   NEVER,
@@ -29,6 +30,7 @@ import {
   take,
   takeUntil,
   tap,
+  throwError,
   timeout,
   timer,
   type SchedulerLike,
@@ -196,41 +198,73 @@ export function applier<K extends KubeObject, C>(
     const queueError = (cause: unknown): void =>
       emit(Err(new ControllerError('QueueError', { cause })));
 
-    const runOne = (request: ReconcileRequest): Observable<Step> =>
-      defer(() => {
-        queued.delete(keyOf(request));
-        setQueueDepth();
-        if (shuttingDown) return of(SKIPPED);
-        const object = store.get(request.ref);
-        if (object === undefined) return of(NOT_FOUND);
-        const ref = objectRef(object);
-        active += 1;
-        metrics?.activeWorkers.set({ controller: name }, active);
-        return toActionObservable(() => reconcile(object, context)).pipe(
-          reconcileTimeout === undefined
-            ? identity
-            : timeout({ first: reconcileTimeout, scheduler: clock }),
-          concatMap((action) => afterSuccess(object, ref, action)),
-          catchError((error: unknown) => afterFailure(object, ref, error)),
-          finalize(() => {
-            active -= 1;
-            metrics?.activeWorkers.set({ controller: name }, active);
-          }),
-        );
-      });
+    const endRun = (): void => {
+      active -= 1;
+      metrics?.activeWorkers.set({ controller: name }, active);
+    };
 
-    const afterSuccess = (object: K, ref: ObjectRef, action: Action) =>
-      defer(() => {
-        const done = policy.onSuccess?.(object, context);
-        // Stay synchronous unless the hook is async, so that virtual time keeps working.
-        return isPromiseLike(done) ? from(done) : of(undefined);
-      }).pipe(
+    // Returns the Step itself when everything happened synchronously (a reconcile that returned
+    // an Action, no async onSuccess hook): the runner then needs no Observable for the run.
+    const runOne = (request: ReconcileRequest): Step | Observable<Step> => {
+      queued.delete(keyOf(request));
+      setQueueDepth();
+      if (shuttingDown) return SKIPPED;
+      const object = store.get(request.ref);
+      if (object === undefined) return NOT_FOUND;
+      const ref = objectRef(object);
+      active += 1;
+      metrics?.activeWorkers.set({ controller: name }, active);
+      let output: ReconcileOutput;
+      try {
+        output = reconcile(object, context);
+      } catch (error) {
+        output = throwError(() => error);
+      }
+      if (Action.isAction(output)) {
+        // Already done, so reconcileTimeout cannot fire.
+        const step = afterSuccess(object, ref, output);
+        if (!isObservable(step)) {
+          endRun();
+          return step;
+        }
+        return step.pipe(finalize(endRun));
+      }
+      const settled = output;
+      return toActionObservable(() => settled).pipe(
+        reconcileTimeout === undefined
+          ? identity
+          : timeout({ first: reconcileTimeout, scheduler: clock }),
+        concatMap((action) => {
+          const step = afterSuccess(object, ref, action);
+          return isObservable(step) ? step : of(step);
+        }),
+        catchError((error: unknown) => afterFailure(object, ref, error)),
+        finalize(endRun),
+      );
+    };
+
+    // Stays synchronous unless the hook is async, so that virtual time keeps working.
+    const afterSuccess = (object: K, ref: ObjectRef, action: Action): Step | Observable<Step> => {
+      const ok: Step = { type: 'ok', ref, action };
+      const onSuccessFailed = (error: unknown): void => {
+        logger().warn('error policy onSuccess failed', { ref: refKey(ref), error });
+      };
+      let done: unknown;
+      try {
+        done = policy.onSuccess?.(object, context);
+      } catch (error) {
+        onSuccessFailed(error);
+        return ok;
+      }
+      if (!isPromiseLike(done)) return ok;
+      return from(done).pipe(
         catchError((error: unknown) => {
-          logger().warn('error policy onSuccess failed', { ref: refKey(ref), error });
+          onSuccessFailed(error);
           return of(undefined);
         }),
-        map((): Step => ({ type: 'ok', ref, action })),
+        map(() => ok),
       );
+    };
 
     const afterFailure = (object: K, ref: ObjectRef, error: unknown) =>
       toActionObservable(() => policy.onError(object, error, context)).pipe(
