@@ -24,6 +24,9 @@ export interface WatchStreamOptions {
   readonly currentResourceVersion: () => number;
 }
 
+// The longest delay setTimeout/setInterval honour (2^31 - 1 ms).
+const MAX_TIMER_MS = 2_147_483_647;
+
 // A line that is not JSON: what `faults.malformedWatchLine()` inserts.
 const GARBAGE_LINE = '{"type":"MODIFIED","object":{"kind":\u0000 not json\n';
 
@@ -59,10 +62,12 @@ export class WatchStream {
   /** Starts the timers: periodic bookmarks, the bookmark shortly before the timeout, the timeout. */
   start(): void {
     const { bookmarks, timeoutMs, bookmarkIntervalMs } = this.options;
-    if (bookmarks && bookmarkIntervalMs > 0) {
+    // Node runs a timer longer than MAX_TIMER_MS after 1 ms: a watch asking for a longer timeout
+    // would end at once without a line. Beyond that (~24.8 days) it simply never times out.
+    if (bookmarks && bookmarkIntervalMs > 0 && bookmarkIntervalMs <= MAX_TIMER_MS) {
       this.timers.push(setInterval(() => this.sendBookmark(), bookmarkIntervalMs));
     }
-    if (timeoutMs !== undefined) {
+    if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
       if (bookmarks) {
         // The apiserver's watch cache sends a bookmark about 2 s before the watch times out.
         const lead = Math.min(2000, timeoutMs / 2);
