@@ -8,83 +8,17 @@
 // - controller: `new Controller(api).run(noop, policy, ctx)` with its defaults (concurrency 16,
 //   debounce 0), time = subscribe → the 10 000th `Ok` result (each object reconciled once).
 // Rounds are interleaved after a warm-up of each; the median and the best of each count.
-import { KubeConfig } from '@kubernetes/client-node';
-import { fork, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Api, ConfigMap, type KubeObject } from '@kube-rx/core';
 import { Action, Controller } from '@kube-rx/controller';
 import { createStore, reflect, watcher } from '@kube-rx/watcher';
+import { BenchServerProcess, BENCH_NAMESPACE as NAMESPACE } from './benchServerProcess.js';
 import type { BenchResult } from './run.js';
 
 const OBJECTS = 10_000;
 const ROUNDS = Number(process.env.CONTROLLER_BENCH_ROUNDS ?? '') || 5;
-const NAMESPACE = 'bench';
-const TOKEN = 'kube-rx-test-token';
-
-/** The API server child process (same server as the watcher benchmark). */
-class BenchServer {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static async start(): Promise<BenchServer> {
-    const child = fork(
-      join(dirname(fileURLToPath(import.meta.url)), 'watcherBenchServer.ts'),
-      [String(OBJECTS)],
-      {
-        execArgv: ['--conditions=source', '--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      },
-    );
-    const ready = await BenchServer.reply<{ url: string }>(child, 'ready');
-    return new BenchServer(child, ready.url);
-  }
-
-  private static reply<T>(child: ChildProcess, op: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (message: { op: string }): void => {
-        if (message.op !== op) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message as T);
-      };
-      const onExit = (code: number | null): void => {
-        child.off('message', onMessage);
-        reject(new Error(`bench server exited with ${code}`));
-      };
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  }
-
-  async idle(): Promise<void> {
-    const reply = BenchServer.reply(this.child, 'idle');
-    this.child.send({ op: 'waitForNoWatches' });
-    await reply;
-  }
-
-  kubeConfig(): KubeConfig {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [{ name: 'bench', server: this.url, skipTLSVerify: true }],
-      users: [{ name: 'bench', token: TOKEN }],
-      contexts: [{ name: 'bench', cluster: 'bench', user: 'bench', namespace: NAMESPACE }],
-      currentContext: 'bench',
-    });
-    return kubeConfig;
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ op: 'close' });
-    await exited;
-  }
-}
 
 /** ms from subscribe to the store being ready. */
-async function watcherAlone(server: BenchServer): Promise<number> {
+async function watcherAlone(server: BenchServerProcess): Promise<number> {
   const api = Api.namespaced<KubeObject>(server.kubeConfig(), ConfigMap, NAMESPACE);
   const started = performance.now();
   const { store, writer } = createStore<KubeObject>();
@@ -97,7 +31,7 @@ async function watcherAlone(server: BenchServer): Promise<number> {
 }
 
 /** ms from subscribe to every object having been reconciled once, and to its store being ready. */
-async function controller(server: BenchServer): Promise<{ ms: number; readyMs: number }> {
+async function controller(server: BenchServerProcess): Promise<{ ms: number; readyMs: number }> {
   const api = Api.namespaced<KubeObject>(server.kubeConfig(), ConfigMap, NAMESPACE);
   const noop = (): Action => Action.awaitChange();
   const policy = (): Action => Action.awaitChange();
@@ -138,7 +72,7 @@ function median(values: number[]): number {
 }
 
 export default async function controllerBench(): Promise<BenchResult> {
-  const server = await BenchServer.start();
+  const server = await BenchServerProcess.start(OBJECTS);
   try {
     // Warm-up (JIT of client, server and both pipelines), not counted.
     await watcherAlone(server);

@@ -8,18 +8,18 @@
 // in a child process (bench/watcherBenchServer.ts), so neither its CPU nor its memory is counted as
 // the client's (its write time is reported as `server write ms`). Memory = retained heap after a
 // full GC with the cache alive, minus the heap before the run.
-import { CoreV1Api, KubeConfig, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
-import { fork, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CoreV1Api, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
 import type { Subscription } from 'rxjs';
 import { Api, ConfigMap, type KubeObject } from '@kube-rx/core';
 import { createStore, reflect, watcher } from '@kube-rx/watcher';
+import {
+  BenchServerProcess,
+  BENCH_NAMESPACE as NAMESPACE,
+  BENCH_TOKEN as TOKEN,
+} from './benchServerProcess.js';
 import type { BenchResult } from './run.js';
 
 const OBJECTS = 50_000;
-const NAMESPACE = 'bench';
-const TOKEN = 'kube-rx-test-token';
 // LIST page size of the kube-rx contender; unset = the watcher's default (500).
 const PAGE_SIZE = Number(process.env.WATCHER_BENCH_PAGE_SIZE ?? '') || undefined;
 
@@ -33,67 +33,6 @@ function heapMB(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
-/** The API server child process. */
-class BenchServer {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static async start(): Promise<BenchServer> {
-    const child = fork(
-      join(dirname(fileURLToPath(import.meta.url)), 'watcherBenchServer.ts'),
-      [String(OBJECTS)],
-      {
-        execArgv: ['--conditions=source', '--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      },
-    );
-    const ready = await BenchServer.reply<{ url: string }>(child, 'ready');
-    return new BenchServer(child, ready.url);
-  }
-
-  private static reply<T>(child: ChildProcess, op: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (message: { op: string }) => {
-        if (message.op !== op) return;
-        child.off('message', onMessage);
-        resolve(message as T);
-      };
-      child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
-  }
-
-  async request<T>(op: string, answer: string, extra: Record<string, unknown> = {}): Promise<T> {
-    const reply = BenchServer.reply<T>(this.child, answer);
-    this.child.send({ op, ...extra });
-    return reply;
-  }
-
-  kubeConfig(): KubeConfig {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [{ name: 'bench', server: this.url, skipTLSVerify: true }],
-      users: [{ name: 'bench', token: TOKEN }],
-      contexts: [{ name: 'bench', cluster: 'bench', user: 'bench', namespace: NAMESPACE }],
-      currentContext: 'bench',
-    });
-    return kubeConfig;
-  }
-
-  /** Applies one update to every object; resolves with the server's write time. */
-  async updateAll(): Promise<number> {
-    return (await this.request<{ writeMs: number }>('update', 'updated')).writeMs;
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ op: 'close' });
-    await exited;
-  }
-}
-
 interface Figures {
   ms: number;
   syncMs: number;
@@ -101,7 +40,7 @@ interface Figures {
   retainedMB: number;
 }
 
-async function floor(server: BenchServer): Promise<Figures> {
+async function floor(server: BenchServerProcess): Promise<Figures> {
   const headers = { authorization: `Bearer ${TOKEN}` };
   const base = `${server.url}/api/v1/namespaces/${NAMESPACE}/configmaps`;
   const before = heapMB();
@@ -145,7 +84,7 @@ async function floor(server: BenchServer): Promise<Figures> {
   return { ms, syncMs, writeMs, retainedMB };
 }
 
-async function kubeRx(server: BenchServer): Promise<Figures> {
+async function kubeRx(server: BenchServerProcess): Promise<Figures> {
   const api = Api.namespaced<KubeObject>(server.kubeConfig(), ConfigMap, NAMESPACE);
   const before = heapMB();
   const started = performance.now();
@@ -171,7 +110,7 @@ async function kubeRx(server: BenchServer): Promise<Figures> {
   return { ms, syncMs, writeMs, retainedMB };
 }
 
-async function informer(server: BenchServer): Promise<Figures> {
+async function informer(server: BenchServerProcess): Promise<Figures> {
   const kubeConfig = server.kubeConfig();
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const before = heapMB();
@@ -207,7 +146,7 @@ async function informer(server: BenchServer): Promise<Figures> {
 }
 
 export default async function watcherBench(): Promise<BenchResult[]> {
-  const server = await BenchServer.start();
+  const server = await BenchServerProcess.start(OBJECTS);
   try {
     // The server is warmed up first (its JIT, its history at full size), then each contender runs
     // twice, interleaved; the better of the two runs counts.
