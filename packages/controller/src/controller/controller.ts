@@ -98,7 +98,7 @@ interface TriggerContext {
 }
 
 /**
- * A controller, built like kube-runtime's: it watches a main kind into a {@link Store},
+ * A controller, built like kube-runtime's: it watches a main kind into a `Store` (`@kube-rx/watcher`),
  * reconciles each object when it (or something related) changes, and reports every run as a
  * `Result<ReconcileOk, ControllerError>`.
  *
