@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { ApiException } from '@kubernetes/client-node';
 import { TimeoutError } from 'rxjs';
-import type { ApiError} from './apiError.js';
+import type { ApiError } from './apiError.js';
 import { isApiError } from './apiError.js';
 import { HttpError, isHttpError } from './httpError.js';
 import { isSerdeError } from './serdeError.js';
