@@ -1,5 +1,5 @@
 // Throughput of the test apiserver: a LIST of 50 000 ~1 KB objects and 50 000 watch events.
-// Run: PATH=/work/main/node_modules/.bin:$PATH node --conditions=source --import tsx packages/testing/bench/serve.ts
+// Run: npm run bench:serve (from the repository root)
 import { startTestApiServer } from '../src/index.js';
 
 const COUNT = 50_000;
