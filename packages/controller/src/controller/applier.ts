@@ -12,14 +12,11 @@ import {
   catchError,
   concatMap,
   defer,
-  EMPTY,
-  filter,
   finalize,
   from,
   identity,
   isObservable,
   map,
-  merge,
   NEVER,
   Observable,
   of,
@@ -28,8 +25,6 @@ import {
   Subject,
   Subscription,
   take,
-  takeUntil,
-  tap,
   throwError,
   timeout,
   timer,
@@ -103,6 +98,16 @@ type Step =
   | { type: 'ok'; ref: ReconcileRequest['ref']; action: Action }
   | { type: 'failed'; ref: ReconcileRequest['ref']; error: unknown; action: Action };
 
+/**
+ * A request inside the applier: the {@link ReconcileRequest} with its `refKey`, computed once
+ * when it enters and read by the scheduler, the runner and the queue-depth bookkeeping.
+ */
+interface KeyedRequest extends ReconcileRequest {
+  readonly key: string;
+}
+
+const keyOf = (request: KeyedRequest): string => request.key;
+
 const SKIPPED: Step = { type: 'skipped' };
 const NOT_FOUND: Step = { type: 'notFound' };
 
@@ -155,9 +160,8 @@ export function applier<K extends KubeObject, C>(
     config.reconcileTimeout === undefined
       ? undefined
       : positive('reconcileTimeout', config.reconcileTimeout);
-  const keyOf = (request: ReconcileRequest): string => refKey(request.ref);
   // Validated here, at creation, by the operators' own factories.
-  const scheduleOperator = schedule<ReconcileRequest>({
+  const scheduleOperator = schedule<KeyedRequest>({
     key: keyOf,
     debounce: config.debounce ?? 0,
     drainOnComplete: false,
@@ -180,7 +184,7 @@ export function applier<K extends KubeObject, C>(
       : defer(() => from(config.shutdown as Observable<unknown>)).pipe(take(1));
 
   return new Observable<Result<ReconcileOk, ControllerError>>((subscriber) => {
-    const requeues$ = new Subject<ScheduleRequest<ReconcileRequest>>();
+    const requeues$ = new Subject<ScheduleRequest<KeyedRequest>>();
     // Replaying: a stop that happens before the pipeline is subscribed must still be seen.
     const stopInput$ = new ReplaySubject<void>(1);
     const shutdownGate$ = new ReplaySubject<void>(1);
@@ -205,8 +209,8 @@ export function applier<K extends KubeObject, C>(
 
     // Returns the Step itself when everything happened synchronously (a reconcile that returned
     // an Action, no async onSuccess hook): the runner then needs no Observable for the run.
-    const runOne = (request: ReconcileRequest): Step | Observable<Step> => {
-      queued.delete(keyOf(request));
+    const runOne = (request: KeyedRequest): Step | Observable<Step> => {
+      queued.delete(request.key);
       setQueueDepth();
       if (shuttingDown) return SKIPPED;
       const object = store.get(request.ref);
@@ -243,23 +247,25 @@ export function applier<K extends KubeObject, C>(
       );
     };
 
+    const onSuccessFailed = (ref: ObjectRef, error: unknown): void => {
+      logger().warn('error policy onSuccess failed', { ref: refKey(ref), error });
+    };
+
     // Stays synchronous unless the hook is async, so that virtual time keeps working.
     const afterSuccess = (object: K, ref: ObjectRef, action: Action): Step | Observable<Step> => {
       const ok: Step = { type: 'ok', ref, action };
-      const onSuccessFailed = (error: unknown): void => {
-        logger().warn('error policy onSuccess failed', { ref: refKey(ref), error });
-      };
+      if (policy.onSuccess === undefined) return ok;
       let done: unknown;
       try {
-        done = policy.onSuccess?.(object, context);
+        done = policy.onSuccess(object, context);
       } catch (error) {
-        onSuccessFailed(error);
+        onSuccessFailed(ref, error);
         return ok;
       }
       if (!isPromiseLike(done)) return ok;
       return from(done).pipe(
         catchError((error: unknown) => {
-          onSuccessFailed(error);
+          onSuccessFailed(ref, error);
           return of(undefined);
         }),
         map(() => ok),
@@ -279,28 +285,43 @@ export function applier<K extends KubeObject, C>(
       );
 
     const requeue = (ref: ObjectRef, reason: ReconcileReason, at: number): void => {
-      queued.add(refKey(ref));
+      const key = refKey(ref);
+      queued.add(key);
       setQueueDepth();
-      requeues$.next({ message: { ref, reason }, runAt: at });
+      requeues$.next({ message: { ref, reason, key }, runAt: at });
     };
 
-    const input$ = merge(
-      requests$.pipe(
-        catchError((error: unknown) => {
-          queueError(error);
-          return EMPTY;
+    // The trigger requests (due now) and the requeues, until the input is closed. One hand-written
+    // stage instead of catchError/tap/filter/map/merge/takeUntil: it runs once per request.
+    const input$ = new Observable<ScheduleRequest<KeyedRequest>>((scheduled) => {
+      const stop = stopInput$.subscribe(() => scheduled.complete());
+      if (scheduled.closed) return stop;
+      scheduled.add(
+        requests$.subscribe({
+          next: (request) => {
+            try {
+              if (shard !== undefined && !shard(request.ref)) return;
+              const { ref, reason } = request;
+              const key = refKey(ref);
+              queued.add(key);
+              setQueueDepth();
+              scheduled.next({ message: { ref, reason, key }, runAt: clock.now() });
+            } catch (error) {
+              scheduled.error(error);
+            }
+          },
+          error: (error: unknown) => {
+            queueError(error);
+            closeInput();
+          },
+          // The end of the trigger stream ends the controller: what was requested still runs.
+          complete: () => closeInput(),
         }),
-        // The end of the trigger stream ends the controller: what was requested still runs.
-        tap({ complete: () => closeInput() }),
-        shard === undefined ? identity : filter((request) => shard(request.ref)),
-        map((request): ScheduleRequest<ReconcileRequest> => {
-          queued.add(keyOf(request));
-          setQueueDepth();
-          return { message: request, runAt: clock.now() };
-        }),
-      ),
-      requeues$,
-    ).pipe(takeUntil(stopInput$));
+      );
+      if (!scheduled.closed)
+        scheduled.add(requeues$.subscribe((request) => scheduled.next(request)));
+      return stop;
+    });
 
     // After a shutdown signal the gate opens so that waiting work is skipped and the runner ends.
     const readiness$ = race(config.readiness ?? of(undefined), shutdownGate$);
