@@ -13,6 +13,7 @@ import {
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { Action } from '../action.js';
+import { ControllerMetrics } from '../metrics/controllerMetrics.js';
 import { shard } from '../sharding/shard.js';
 import { applier } from './applier.js';
 import { isControllerError, type ControllerError } from './controllerError.js';
@@ -305,6 +306,31 @@ describe('applier', () => {
       'ReconcilerFailed w1 ObjectUpdated',
       'ReconcilerFailed w1 ErrorPolicyRequestedRetry',
     ]);
+  });
+
+  it('keeps the queue-depth gauge at the number of distinct keys waiting', async () => {
+    const metrics = new ControllerMetrics();
+    const depth = async (): Promise<number | undefined> =>
+      (await metrics.queueDepth.get()).values.find((v) => v.labels.controller === 'widgets')?.value;
+    const requests$ = new Subject<ReconcileRequest>();
+    const readiness$ = new Subject<void>();
+    const results: Out[] = [];
+    const subscription = applier(
+      () => Action.awaitChange(),
+      () => Action.awaitChange(),
+      undefined,
+      storeOf(object('w1'), object('w2')),
+      requests$,
+      { metrics, name: 'widgets', readiness: readiness$ },
+    ).subscribe((result) => results.push(result));
+    requests$.next(request('w1'));
+    requests$.next(request('w2'));
+    requests$.next(request('w1'));
+    expect(await depth()).toBe(2);
+    readiness$.next();
+    expect(results.map((result) => result.ok && result.val.ref.name)).toEqual(['w1', 'w2']);
+    expect(await depth()).toBe(0);
+    subscription.unsubscribe();
   });
 
   it('validates its config when created', () => {

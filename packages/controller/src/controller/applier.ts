@@ -167,6 +167,13 @@ export function applier<K extends KubeObject, C>(
     drainOnComplete: false,
     scheduler: clock,
   });
+  // A Store answers `get(ref)` with `getByKey(refKey(ref))`: reading by the key the request
+  // already carries saves building and hashing that string again on every run.
+  const byKey = (store as Partial<Store<K>>).getByKey;
+  const lookUp: (request: KeyedRequest) => K | undefined =
+    typeof byKey === 'function'
+      ? (request) => byKey.call(store, request.key)
+      : (request) => store.get(request.ref);
   const shard = config.shard;
   if (shard !== undefined && typeof shard !== 'function') {
     throw new TypeError('applier: shard must be a predicate');
@@ -188,13 +195,22 @@ export function applier<K extends KubeObject, C>(
     // Replaying: a stop that happens before the pipeline is subscribed must still be seen.
     const stopInput$ = new ReplaySubject<void>(1);
     const shutdownGate$ = new ReplaySubject<void>(1);
-    const queued = new Set<string>();
+    // Keys waiting in the scheduler or the runner, for the queue-depth gauge: kept only with
+    // metrics, since it costs a set insert and delete per request.
+    const queued = metrics === undefined ? undefined : new Set<string>();
     const subscription = new Subscription();
     let inputClosed = false;
     let shuttingDown = false;
     let active = 0;
 
-    const setQueueDepth = (): void => metrics?.queueDepth.set({ controller: name }, queued.size);
+    const setQueueDepth = (): void => {
+      if (queued !== undefined) metrics?.queueDepth.set({ controller: name }, queued.size);
+    };
+    const markQueued = (key: string): void => {
+      if (queued === undefined) return;
+      queued.add(key);
+      setQueueDepth();
+    };
     const emit = (result: Result<ReconcileOk, ControllerError>): void => {
       metrics?.recordResult(name, result);
       subscriber.next(result);
@@ -210,10 +226,12 @@ export function applier<K extends KubeObject, C>(
     // Returns the Step itself when everything happened synchronously (a reconcile that returned
     // an Action, no async onSuccess hook): the runner then needs no Observable for the run.
     const runOne = (request: KeyedRequest): Step | Observable<Step> => {
-      queued.delete(request.key);
-      setQueueDepth();
+      if (queued !== undefined) {
+        queued.delete(request.key);
+        setQueueDepth();
+      }
       if (shuttingDown) return SKIPPED;
-      const object = store.get(request.ref);
+      const object = lookUp(request);
       if (object === undefined) return NOT_FOUND;
       const ref = objectRef(object);
       active += 1;
@@ -286,8 +304,7 @@ export function applier<K extends KubeObject, C>(
 
     const requeue = (ref: ObjectRef, reason: ReconcileReason, at: number): void => {
       const key = refKey(ref);
-      queued.add(key);
-      setQueueDepth();
+      markQueued(key);
       requeues$.next({ message: { ref, reason, key }, runAt: at });
     };
 
@@ -303,8 +320,7 @@ export function applier<K extends KubeObject, C>(
               if (shard !== undefined && !shard(request.ref)) return;
               const { ref, reason } = request;
               const key = refKey(ref);
-              queued.add(key);
-              setQueueDepth();
+              markQueued(key);
               scheduled.next({ message: { ref, reason, key }, runAt: clock.now() });
             } catch (error) {
               scheduled.error(error);
@@ -340,7 +356,7 @@ export function applier<K extends KubeObject, C>(
       closeInput();
       shutdownGate$.next();
       shutdownGate$.complete();
-      queued.clear();
+      queued?.clear();
       setQueueDepth();
       subscription.add(
         timer(shutdownTimeout, clock).subscribe(() => {
