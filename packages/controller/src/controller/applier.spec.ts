@@ -11,7 +11,6 @@ import {
   TimeoutError,
   toArray,
 } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { Action } from '../action.js';
 import { ControllerMetrics } from '../metrics/controllerMetrics.js';
 import { shard } from '../sharding/shard.js';
@@ -20,6 +19,7 @@ import { isControllerError, type ControllerError } from './controllerError.js';
 import type { ReconcileOk } from './reconcileOk.js';
 import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
 import type { Result } from '../result.js';
+import { runInVirtualTime } from '../../test/virtualTime.js';
 
 const object = (name: string, resourceVersion = '1'): KubeObject => ({
   apiVersion: 'example.com/v1',
@@ -46,20 +46,10 @@ const summary = (result: Out): string =>
     ? `ok ${result.val.ref.name} ${result.val.reason.type} ${result.val.durationMs}`
     : `${result.val.kind} ${result.val.ref?.name ?? '-'} ${result.val.reason?.type ?? '-'}`;
 
-function virtual(
-  callback: (
-    helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0],
-    scheduler: TestScheduler,
-  ) => void,
-): void {
-  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  scheduler.run((helpers) => callback(helpers, scheduler));
-}
-
 describe('applier', () => {
   it('reconciles requested objects and requeues from the end of the run', () => {
     const runs: Array<[string, number]> = [];
-    virtual(({ cold, hot, expectObservable }, scheduler) => {
+    runInVirtualTime(({ cold, hot, expectObservable }, scheduler) => {
       const requests$ = hot<ReconcileRequest>('a', { a: request('w1') });
       const results$ = applier(
         (obj) => {
@@ -88,7 +78,7 @@ describe('applier', () => {
   it('lets the error policy decide after a failure, and reports the cause', () => {
     const failure = new Error('boom');
     const seen: unknown[] = [];
-    virtual(({ cold, hot, expectObservable }, scheduler) => {
+    runInVirtualTime(({ cold, hot, expectObservable }, scheduler) => {
       const results$ = applier(
         () => cold('50ms #', undefined, failure),
         (obj, error, ctx) => {
@@ -113,7 +103,7 @@ describe('applier', () => {
 
   it('reports ObjectNotFound without calling reconcile', () => {
     let calls = 0;
-    virtual(({ hot, expectObservable }, scheduler) => {
+    runInVirtualTime(({ hot, expectObservable }, scheduler) => {
       const results$ = applier(
         () => {
           calls += 1;
@@ -134,7 +124,7 @@ describe('applier', () => {
 
   it('fails a reconcile that exceeds reconcileTimeout with a TimeoutError for the policy', () => {
     const errors: unknown[] = [];
-    virtual(({ hot, expectObservable }, scheduler) => {
+    runInVirtualTime(({ hot, expectObservable }, scheduler) => {
       const results$ = applier(
         () => NEVER,
         (_obj, error) => {
@@ -154,7 +144,7 @@ describe('applier', () => {
   });
 
   it('requeues after policyFailureRequeue when the policy itself throws', () => {
-    virtual(({ hot, expectObservable }, scheduler) => {
+    runInVirtualTime(({ hot, expectObservable }, scheduler) => {
       const results$ = applier(
         () => {
           throw new Error('reconcile failed');
@@ -176,7 +166,7 @@ describe('applier', () => {
 
   it('calls onSuccess after each success', () => {
     const successes: string[] = [];
-    virtual(({ hot, expectObservable }, scheduler) => {
+    runInVirtualTime(({ hot, expectObservable }, scheduler) => {
       const results$ = applier(
         () => Action.awaitChange(),
         {
@@ -203,7 +193,7 @@ describe('applier', () => {
     const names = Array.from({ length: 20 }, (_, i) => `w${i}`);
     const expected = names.filter((name) => mine({ namespace: 'ns', name }));
     const seen: string[] = [];
-    virtual(({ hot, cold, expectObservable }, scheduler) => {
+    runInVirtualTime(({ hot, cold, expectObservable }, scheduler) => {
       const results$ = applier(
         (obj) => {
           seen.push(obj.metadata!.name!);
@@ -232,7 +222,7 @@ describe('applier', () => {
 
   it('shuts down gracefully: running reconciles finish, waiting ones are dropped', () => {
     const started: string[] = [];
-    virtual(({ hot, cold, expectObservable }, scheduler) => {
+    runInVirtualTime(({ hot, cold, expectObservable }, scheduler) => {
       const results$ = applier(
         (obj) => {
           started.push(obj.metadata!.name!);
@@ -252,7 +242,7 @@ describe('applier', () => {
   });
 
   it('cuts running reconciles off at the shutdown deadline', () => {
-    virtual(({ hot, cold, expectObservable, expectSubscriptions }, scheduler) => {
+    runInVirtualTime(({ hot, cold, expectObservable, expectSubscriptions }, scheduler) => {
       const slow = cold<Action>('10s (a|)', { a: Action.awaitChange() });
       const results$ = applier(
         () => slow,

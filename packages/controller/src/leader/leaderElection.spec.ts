@@ -1,7 +1,7 @@
 import { ApiError, HttpError } from '@kube-rx/core';
 import { defer, of, throwError, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { leaderElection, type LeaseApi, type LeaseObject } from './leaderElection.js';
+import { runInVirtualTime } from '../../test/virtualTime.js';
 
 const MICRO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
@@ -57,20 +57,10 @@ class FakeLeases implements LeaseApi {
 
 const conflict = new ApiError({ code: 409, reason: 'Conflict', message: 'modified' });
 
-function run(
-  callback: (
-    helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0],
-    scheduler: TestScheduler,
-  ) => void,
-): void {
-  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  scheduler.run((helpers) => callback(helpers, scheduler));
-}
-
 describe('leaderElection', () => {
   it('creates a missing lease and leads, renewing every retryPeriod with MicroTime', () => {
     const api = new FakeLeases();
-    run(({ expectObservable }, scheduler) => {
+    runInVirtualTime(({ expectObservable }, scheduler) => {
       const election = leaderElection({
         api,
         lease: { name: 'lead', namespace: 'ns' },
@@ -98,7 +88,7 @@ describe('leaderElection', () => {
       leaseDurationSeconds: 15,
       leaseTransitions: 4,
     });
-    run(({ expectObservable, cold }, scheduler) => {
+    runInVirtualTime(({ expectObservable, cold }, scheduler) => {
       // b renews at 4 s (our clock), then dies: expiry is 15 s after we saw that version.
       cold('4s x').subscribe(() =>
         api.store({ ...api.lease!, spec: { ...api.lease!.spec, renewTime: 'x' } }),
@@ -118,7 +108,7 @@ describe('leaderElection', () => {
 
   it('loses leadership at once when another candidate holds the lease', () => {
     const api = new FakeLeases();
-    run(({ expectObservable, cold }, scheduler) => {
+    runInVirtualTime(({ expectObservable, cold }, scheduler) => {
       cold('3s x').subscribe(() => {
         api.store({ ...api.lease!, spec: { ...api.lease!.spec, holderIdentity: 'b' } });
       });
@@ -140,7 +130,7 @@ describe('leaderElection', () => {
       calls += 1;
       return calls === 2 ? throwError(() => conflict) : original(name, object);
     };
-    run(({ expectObservable }, scheduler) => {
+    runInVirtualTime(({ expectObservable }, scheduler) => {
       const election = leaderElection({
         api,
         lease: { name: 'lead', namespace: 'ns' },
@@ -155,7 +145,7 @@ describe('leaderElection', () => {
   it('gives up after renewDeadline without a successful renewal', () => {
     const api = new FakeLeases();
     const errors: unknown[] = [];
-    run(({ expectObservable, cold }, scheduler) => {
+    runInVirtualTime(({ expectObservable, cold }, scheduler) => {
       cold('1s x').subscribe(() => {
         for (let i = 0; i < 100; i += 1)
           api.failNext.push(new HttpError('reset', { code: 'ECONNRESET' }));
@@ -175,7 +165,7 @@ describe('leaderElection', () => {
 
   it('releases the lease when unsubscribed while leading', () => {
     const api = new FakeLeases();
-    run(({ expectObservable }, scheduler) => {
+    runInVirtualTime(({ expectObservable }, scheduler) => {
       const election = leaderElection({
         api,
         lease: { name: 'lead', namespace: 'ns' },
