@@ -399,6 +399,56 @@ describe('watcher', () => {
       });
     });
 
+    it('a WATCH refused with HTTP 410 (WatchStartFailed) resumes with a relist, not the same resourceVersion', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const lists = [page([a, b], '10'), page([b], '20')];
+        const api = fakeApi({
+          list: (_p, n) => cold('-l|', { l: lists[n]! }),
+          watch: (_p, n) => (n === 0 ? cold('--#', undefined, gone()) : NEVER),
+        });
+        const first = recordEvents(watcher(api), ts, 1000);
+        ts.flush();
+        expect(first.log.at(-1)).toBe('3 error WatchStartFailed');
+        const error = first.errors[0]!;
+        expect(isApiError(error.cause, 410)).toBe(true);
+        expect(error.status?.code).toBe(410);
+        expect(error.resourceVersion).toBeUndefined();
+        const resumed = recordEvents(error.resume(), ts, 1000);
+        ts.flush();
+        expect(resumed.log).toEqual(['1000 Init', '1001 InitApply b@4', '1001 InitDone']);
+        expect(api.log()).toEqual([
+          'list limit=500',
+          'watch resourceVersion=10',
+          'list limit=500',
+          'watch resourceVersion=20',
+        ]);
+      });
+    });
+
+    it('a WATCH refused with another status resumes watching from the same resourceVersion', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const api = fakeApi({
+          list: () => cold('l|', { l: page([], '10') }),
+          watch: (_p, n) => (n === 0 ? cold('#', undefined, unavailable()) : NEVER),
+        });
+        const first = recordEvents(watcher(api), ts, 1000);
+        ts.flush();
+        const error = first.errors[0]!;
+        expect(error.kind).toBe('WatchStartFailed');
+        expect(error.status?.code).toBe(503);
+        expect(error.resourceVersion).toBe('10');
+        recordEvents(error.resume(), ts, 1000);
+        ts.flush();
+        expect(api.log()).toEqual([
+          'list limit=500',
+          'watch resourceVersion=10',
+          'watch resourceVersion=10',
+        ]);
+      });
+    });
+
     it('other WatchErrors re-watch from the last resourceVersion', () => {
       const ts = testScheduler();
       ts.run(({ cold }) => {

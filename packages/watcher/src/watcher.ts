@@ -475,11 +475,14 @@ class WatcherMachine<K extends KubeObject> {
             method: 'GET',
           });
           if (startFailed) {
+            // A WATCH refused with HTTP 410 (its resourceVersion is older than the server keeps:
+            // the real server answers so without its watch cache) can only resume with a relist.
             this.fail(
               'WatchStartFailed',
               `WATCH could not start: ${cause.message}`,
               cause,
-              resumePoint(),
+              isApiError(cause, 410) ? { phase: 'list' } : resumePoint(),
+              isApiError(cause) ? cause.status : undefined,
             );
           } else {
             this.fail('WatchFailed', `watch stream failed: ${cause.message}`, cause, resumePoint());
