@@ -66,6 +66,7 @@ export type { WithTimeoutConfig } from './operators/withTimeout.js';
 
 // Error classification
 export { classify } from './errors/classify.js';
+export { PermanentError, permanent, isPermanent } from './errors/permanentError.js';
 export type { ErrorClassification } from './errors/classify.js';
 
 // Logging
