@@ -57,7 +57,7 @@ export function createObject(
   if (definition.statusSubresource) delete object.status;
   applyCreateDefaults(definition, object, now);
   const stored = context.store.insert(definition, object);
-  if (definition.group === 'apiextensions.k8s.io') {
+  if (definition.group === 'apiextensions.k8s.io' && !context.store.simulating) {
     for (const config of crdResources(stored.object)) context.registry.register(config);
   }
   return stored;

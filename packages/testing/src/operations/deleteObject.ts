@@ -43,7 +43,9 @@ export function deleteObject(
     return { object: context.store.replace(previous, marked) };
   }
   const removed = context.store.remove(previous);
-  if (definition.group === 'apiextensions.k8s.io') removeCustomResources(context, previous);
+  if (definition.group === 'apiextensions.k8s.io' && !context.store.simulating) {
+    removeCustomResources(context, previous);
+  }
   if (deleteReturnsObject(definition)) return { object: removed };
   return { status: deletedStatus(definition, name, metadata.uid ?? '') };
 }

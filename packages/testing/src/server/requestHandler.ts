@@ -6,7 +6,7 @@ import { createObject } from '../operations/createObject.js';
 import { deleteObject } from '../operations/deleteObject.js';
 import { getObject } from '../operations/getObject.js';
 import { listObjects } from '../operations/listObjects.js';
-import { patchObject } from '../operations/patchObject.js';
+import { patchObject, type PatchRequest } from '../operations/patchObject.js';
 import { updateObject } from '../operations/updateObject.js';
 import { apiVersionOfDefinition } from '../resources/resourceDefinition.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../status.js';
 import type { WatchHub } from '../watch/watchHub.js';
 import { discoveryDocument } from './discovery.js';
+import { isDryRun } from './dryRun.js';
 import { Exchange } from './exchange.js';
 import { sendList } from './listResponse.js';
 import type { RequestLogEntry } from './requestLog.js';
@@ -168,6 +169,9 @@ async function serveResource(
     }
     exchange.sendJson(code, json);
   };
+  // A dry run runs the real operation against a throw-away overlay of the store.
+  const write = <T>(dryRun: boolean, operation: () => T): T =>
+    dryRun ? context.store.simulate(operation) : operation();
   switch (route.verb) {
     case 'watch':
       if (name !== undefined) throw methodNotAllowed();
@@ -195,39 +199,49 @@ async function serveResource(
     }
     case 'create': {
       if (name !== undefined) throw methodNotAllowed();
+      const dryRun = isDryRun('create', query);
       const body = parseBody(exchange, await exchange.readBody());
-      send(201, createObject(context, definition, namespace, body).json);
+      send(201, write(dryRun, () => createObject(context, definition, namespace, body)).json);
       return;
     }
     case 'update': {
+      const dryRun = isDryRun('update', query);
       const body = parseBody(exchange, await exchange.readBody());
-      send(200, updateObject(context, definition, namespace, name ?? '', body, target).json);
+      const updated = write(dryRun, () =>
+        updateObject(context, definition, namespace, name ?? '', body, target),
+      );
+      send(200, updated.json);
       return;
     }
     case 'patch': {
-      const result = patchObject(context, definition, {
+      const dryRun = isDryRun('patch', query);
+      const request: PatchRequest = {
         namespace,
         name: name ?? '',
         contentType: exchange.request.headers['content-type'] ?? '',
         body: await exchange.readBody(),
         query,
         target,
-      });
+      };
+      const result = write(dryRun, () => patchObject(context, definition, request));
       send(result.created ? 201 : 200, result.object.json);
       return;
     }
     case 'delete': {
       const text = await exchange.readBody();
       const options = text.trim() === '' ? undefined : parseJson(text);
+      const dryRun = isDryRun('delete', query, options);
       if (name === undefined) {
         const page = listObjects(context, definition, namespace, {
           ...query,
           limit: '',
           continue: '',
         });
-        for (const object of page.items) {
-          deleteObject(context, definition, object.namespace, object.name, options);
-        }
+        write(dryRun, () => {
+          for (const object of page.items) {
+            deleteObject(context, definition, object.namespace, object.name, options);
+          }
+        });
         const items = page.items.map((o) => o.itemJson).join(',');
         send(
           200,
@@ -235,7 +249,9 @@ async function serveResource(
         );
         return;
       }
-      const result = deleteObject(context, definition, namespace, name, options);
+      const result = write(dryRun, () =>
+        deleteObject(context, definition, namespace, name, options),
+      );
       send(200, 'object' in result ? result.object.json : JSON.stringify(result.status));
       return;
     }

@@ -3,6 +3,7 @@ import type { ResourceDefinition } from '../resources/resourceDefinition.js';
 import { EventHistory } from '../watch/eventHistory.js';
 import { ChangeEvent, type ChangeType } from '../watch/watchEvent.js';
 import { canonicalObject } from './canonicalObject.js';
+import { DryRunOverlay } from './dryRunOverlay.js';
 import { StoredObject } from './storedObject.js';
 
 interface Table {
@@ -25,6 +26,7 @@ export class ObjectStore {
   private resourceVersion = 1;
   private readonly tables = new Map<string, Table>();
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
+  private overlay: DryRunOverlay | undefined;
 
   constructor(historySize: number) {
     this.history = new EventHistory(historySize);
@@ -33,6 +35,26 @@ export class ObjectStore {
   /** The last resourceVersion handed out. */
   get currentResourceVersion(): number {
     return this.resourceVersion;
+  }
+
+  /** Whether writes are being simulated (see {@link simulate}). */
+  get simulating(): boolean {
+    return this.overlay !== undefined;
+  }
+
+  /**
+   * Runs `operation` as a dry run: its writes are seen by its own reads but are dropped when it
+   * returns or throws. Inside, inserts get no resourceVersion, replacements keep the previous
+   * one, and nothing is emitted, so watchers and the history see nothing.
+   */
+  simulate<T>(operation: () => T): T {
+    if (this.overlay !== undefined) return operation();
+    this.overlay = new DryRunOverlay();
+    try {
+      return operation();
+    } finally {
+      this.overlay = undefined;
+    }
   }
 
   /** Calls `listener` synchronously after each write; returns the unsubscribe function. */
@@ -47,11 +69,22 @@ export class ObjectStore {
     name: string,
   ): StoredObject | undefined {
     const key = definition.namespaced ? `${namespace ?? ''}/${name}` : name;
+    const simulated = this.overlay?.lookup(tableKey(definition), key);
+    if (simulated !== undefined) return simulated ?? undefined;
     return this.tables.get(tableKey(definition))?.objects.get(key);
   }
 
   /** Objects of a resource in key order (namespace, then name), optionally in one namespace. */
   list(definition: ResourceDefinition, namespace?: string): StoredObject[] {
+    if (this.overlay !== undefined) {
+      const overlay = this.overlay;
+      this.overlay = undefined;
+      const stored = this.list(definition);
+      this.overlay = overlay;
+      return overlay
+        .applyTo(tableKey(definition), stored)
+        .filter((object) => namespace === undefined || object.namespace === namespace);
+    }
     const table = this.tables.get(tableKey(definition));
     if (table === undefined) return [];
     table.sortedKeys ??= [...table.objects.keys()].sort();
@@ -72,6 +105,12 @@ export class ObjectStore {
 
   /** Stores a new object under the next resourceVersion and emits ADDED. */
   insert(definition: ResourceDefinition, object: KubeObject): StoredObject {
+    if (this.overlay !== undefined) {
+      const { resourceVersion: _unset, ...metadata } = object.metadata ?? {};
+      const simulated = this.unstamped(definition, { ...object, metadata });
+      this.overlay.put(tableKey(definition), simulated);
+      return simulated;
+    }
     const stored = this.stamp(definition, object);
     const table = this.table(definition);
     table.objects.set(stored.key, stored);
@@ -82,6 +121,12 @@ export class ObjectStore {
 
   /** Replaces `previous` with `object` under the next resourceVersion and emits MODIFIED. */
   replace(previous: StoredObject, object: KubeObject): StoredObject {
+    if (this.overlay !== undefined) {
+      const metadata = { ...object.metadata, resourceVersion: previous.resourceVersion };
+      const simulated = this.unstamped(previous.definition, { ...object, metadata });
+      this.overlay.put(tableKey(previous.definition), simulated);
+      return simulated;
+    }
     const stored = this.stamp(previous.definition, object);
     this.table(previous.definition).objects.set(stored.key, stored);
     this.emit('MODIFIED', stored, previous);
@@ -90,6 +135,10 @@ export class ObjectStore {
 
   /** Removes `previous`; the DELETED event carries its last state with a new resourceVersion. */
   remove(previous: StoredObject): StoredObject {
+    if (this.overlay !== undefined) {
+      this.overlay.delete(tableKey(previous.definition), previous);
+      return previous;
+    }
     const stored = this.stamp(previous.definition, previous.clone());
     const table = this.table(previous.definition);
     table.objects.delete(previous.key);
@@ -127,6 +176,10 @@ export class ObjectStore {
       metadata: { ...object.metadata, resourceVersion: String(this.resourceVersion) },
     };
     return new StoredObject(canonicalObject(withVersion, definition.custom), definition);
+  }
+
+  private unstamped(definition: ResourceDefinition, object: KubeObject): StoredObject {
+    return new StoredObject(canonicalObject(object, definition.custom), definition);
   }
 
   private table(definition: ResourceDefinition): Table {
