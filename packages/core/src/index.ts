@@ -63,6 +63,7 @@ export { retryPolicy, shouldRetry } from './operators/retryPolicy.js';
 export type { RetryPolicy, RetryPolicyConfig } from './operators/retryPolicy.js';
 export { withTimeout } from './operators/withTimeout.js';
 export type { WithTimeoutConfig } from './operators/withTimeout.js';
+export { subscribeWithin } from './operators/subscribeWithin.js';
 
 // Error classification
 export { classify } from './errors/classify.js';

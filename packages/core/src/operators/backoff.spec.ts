@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 
-import { defer, take, type Observable } from 'rxjs';
+import { defer, Observable, take, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import winston from 'winston';
 
@@ -298,5 +298,40 @@ describe('defaultBackoff', () => {
       expect(third! - second!).toBeGreaterThanOrEqual(800);
       expect(third! - second!).toBeLessThanOrEqual(1600);
     });
+  });
+});
+
+describe('backoff with a synchronous source', () => {
+  /** An infinite synchronous source that counts what it produced. */
+  function naturals(): { source: Observable<number>; produced: () => number } {
+    let produced = 0;
+    const source = new Observable<number>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        subscriber.next(i);
+      }
+    });
+    return { source, produced: () => produced };
+  }
+
+  it('should stop listening to a synchronous observable when unsubscribed', () => {
+    const { source, produced } = naturals();
+    const seen: number[] = [];
+    source.pipe(backoff(doubling(), quiet), take(2)).subscribe((value) => seen.push(value));
+    expect(seen).toEqual([0, 1]);
+    expect(produced()).toBe(2);
+  });
+
+  it('stops a synchronous resumed stream too', () => {
+    const ts = testScheduler();
+    const { source: resumed, produced } = naturals();
+    const failing = throwError(() => resumable('gone', () => resumed));
+    const seen: number[] = [];
+    failing
+      .pipe(backoff(doubling(), { ...quiet, scheduler: ts }), take(3))
+      .subscribe((value) => seen.push(value));
+    ts.flush();
+    expect(seen).toEqual([0, 1, 2]);
+    expect(produced()).toBe(3);
   });
 });

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/createLogger.js';
 import { defaultLogger } from '../logging/defaultLogger.js';
 import { describeError } from '../logging/describeError.js';
 import { isNotProgress, isResumable } from './resumable.js';
+import { subscribeWithin } from './subscribeWithin.js';
 
 /** Options of {@link backoff} and {@link defaultBackoff}. */
 export interface BackoffConfig<T = unknown> {
@@ -101,7 +102,9 @@ export function backoff<T>(
       let pendingWait: Subscription | undefined;
 
       const follow = (stream: Observable<T>): void => {
-        current = stream.subscribe({
+        // Registered with `subscriber` before `stream` runs, so a synchronous stream stops as
+        // soon as downstream unsubscribes.
+        current = subscribeWithin(subscriber, stream, {
           next: (value) => {
             if (countsAsProgress(value)) {
               attempt = 0;

@@ -1,4 +1,4 @@
-import { defer, type Observable } from 'rxjs';
+import { defer, Observable, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 
 import { exponentialBackoff } from '../backoff/exponentialBackoff.js';
@@ -219,5 +219,21 @@ describe('shouldRetry', () => {
     expect(shouldRetry(new Error('x'), policy)).toBe(false);
     expect(shouldRetry(new SerdeError('x'), policy)).toBe(false);
     expect(shouldRetry('x', policy)).toBe(false);
+  });
+});
+
+describe('retryPolicy with a synchronous source', () => {
+  it('should stop listening to a synchronous observable when unsubscribed', () => {
+    let produced = 0;
+    const source = new Observable<number>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        subscriber.next(i);
+      }
+    });
+    const seen: number[] = [];
+    source.pipe(retryPolicy(), take(2)).subscribe((value) => seen.push(value));
+    expect(seen).toEqual([0, 1]);
+    expect(produced).toBe(2);
   });
 });

@@ -1,3 +1,4 @@
+import { Observable, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 
 import { HttpError, isHttpError } from '../errors/httpError.js';
@@ -83,5 +84,24 @@ describe('withTimeout', () => {
 
   it('rejects a scheduler that is not one', () => {
     expect(() => withTimeout(5, { scheduler: {} as never })).toThrow(TypeError);
+  });
+});
+
+describe('withTimeout with a synchronous source', () => {
+  it('should stop listening to a synchronous observable when unsubscribed', () => {
+    const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    let produced = 0;
+    const source = new Observable<number>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        subscriber.next(i);
+      }
+    });
+    const seen: number[] = [];
+    source
+      .pipe(withTimeout(1000, { scheduler: ts }), take(2))
+      .subscribe((value) => seen.push(value));
+    expect(seen).toEqual([0, 1]);
+    expect(produced).toBe(2);
   });
 });
