@@ -27,6 +27,8 @@ const config: Config = {
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30_000,
+  // Prints one line when the real-server (envtest) suites are skipped for want of binaries.
+  globalSetup: '<rootDir>/packages/testing/test/envtest/reportEnvtest.ts',
 };
 
 export default config;

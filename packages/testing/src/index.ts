@@ -11,3 +11,12 @@ export type { FaultRule, ResetRule, InjectedFault } from './faults/faults.js';
 export type { RequestMatch, RequestVerb } from './faults/faultRule.js';
 export type { RequestLogEntry } from './server/requestLog.js';
 export type { CustomResourceConfig } from './resources/resourceDefinition.js';
+export { startEnvtest } from './envtest/startEnvtest.js';
+export type { Envtest, EnvtestConfig, EnvtestPids } from './envtest/startEnvtest.js';
+export type { EnvtestUser } from './envtest/staticTokens.js';
+export {
+  envtestAvailable,
+  envtestAssetsSearchPath,
+  findEnvtestAssets,
+} from './envtest/envtestAssets.js';
+export type { EnvtestAssets } from './envtest/envtestAssets.js';
