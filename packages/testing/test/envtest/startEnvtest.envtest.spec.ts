@@ -38,7 +38,8 @@ describeEnvtest('startEnvtest', () => {
 
   it('rejects a client that does not trust the CA', async () => {
     const kubeConfig = envtest.kubeConfig();
-    kubeConfig.clusters[0] = { ...kubeConfig.clusters[0]!, caData: undefined };
+    const { caData: _trusted, ...untrusting } = kubeConfig.clusters[0]!;
+    kubeConfig.clusters[0] = untrusting;
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const error: unknown = await core.listNamespace().catch((failure: unknown) => failure);
     // client-node's fetch reports "fetch failed"; the TLS verdict is in the cause.
