@@ -29,6 +29,11 @@ export type {
   WatchedApi,
 } from './controller/controller.js';
 export { applier } from './controller/applier.js';
+export { triggerSelf } from './controller/triggers/triggerSelf.js';
+export { triggerOwners } from './controller/triggers/triggerOwners.js';
+export type { TriggerOwnersConfig } from './controller/triggers/triggerOwners.js';
+export { triggerOthers } from './controller/triggers/triggerOthers.js';
+export type { TriggerMapperResult } from './controller/triggers/triggerOthers.js';
 export type { ApplierConfig, ReconcileFunction } from './controller/applier.js';
 
 // Error policies

@@ -1,5 +1,4 @@
 import {
-  apiVersionOf,
   backoff,
   defaultBackoffStrategy,
   objectRef,
@@ -7,14 +6,11 @@ import {
   type BackoffStrategy,
   type KubeObject,
   type ObjectRef,
-  type PartialObjectMetadata,
 } from '@kube-rx/core';
 import {
-  appliedObjects,
   createStore,
   metadataWatcher,
   reflect,
-  touchedObjects,
   watcher,
   type ListWatchApi,
   type MetadataListWatchApi,
@@ -41,6 +37,9 @@ import { applier, type ApplierConfig, type ReconcileFunction } from './applier.j
 import type { ControllerError } from './controllerError.js';
 import type { ReconcileOk } from './reconcileOk.js';
 import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
+import { triggerOthers } from './triggers/triggerOthers.js';
+import { triggerOwners } from './triggers/triggerOwners.js';
+import { triggerSelf } from './triggers/triggerSelf.js';
 
 /** What `new Controller(api)` needs of an `Api<K>`: list/watch and its resource. */
 export type ControllerApi<K> = ListWatchApi<K> & {
@@ -174,8 +173,7 @@ export class Controller<K extends KubeObject> {
       watcher(api, { scheduler, ...watcherConfig }).pipe(
         backoff(strategy, { scheduler, onError: (error) => reportError(error, 'main') }),
         reflect(writer),
-        appliedObjects(),
-        map((object) => ({ ref: objectRef(object), reason: ReconcileReason.objectUpdated() })),
+        triggerSelf(),
       ),
     );
   }
@@ -232,44 +230,15 @@ export class Controller<K extends KubeObject> {
       throw new TypeError('Controller.owns: api must be an Api (metadata list and watch)');
     }
     const { controllerOnly = false, ...watcherConfig } = config;
-    const ownerApiVersion = apiVersionOf(main);
     const childKind = api.resource.kind;
-    const childApiVersion = apiVersionOf(api.resource);
+    const owners = triggerOwners(main, { controllerOnly, childResource: api.resource });
     this.triggers.push(({ strategy, scheduler, reportError }) =>
       metadataWatcher(api, { scheduler, ...watcherConfig }).pipe(
         backoff(strategy, {
           scheduler,
           onError: (error) => reportError(error, `owns:${childKind}`),
         }),
-        touchedObjects(),
-        mergeMap((child: PartialObjectMetadata) => {
-          const metadata = child.metadata;
-          const related: ObjectRef = {
-            name: metadata?.name ?? '',
-            kind: childKind,
-            apiVersion: childApiVersion,
-            ...(metadata?.namespace ? { namespace: metadata.namespace } : {}),
-            ...(metadata?.uid ? { uid: metadata.uid } : {}),
-          };
-          const reason = ReconcileReason.relatedObjectUpdated(related);
-          return (metadata?.ownerReferences ?? [])
-            .filter(
-              (owner) =>
-                owner.apiVersion === ownerApiVersion &&
-                owner.kind === main.kind &&
-                (!controllerOnly || owner.controller === true),
-            )
-            .map((owner): ReconcileRequest => {
-              const ref: ObjectRef = {
-                name: owner.name,
-                kind: owner.kind,
-                apiVersion: owner.apiVersion,
-                uid: owner.uid,
-              };
-              if (main.namespaced && metadata?.namespace) ref.namespace = metadata.namespace;
-              return { ref, reason };
-            });
-        }),
+        owners,
       ),
     );
     return this;
@@ -297,19 +266,11 @@ export class Controller<K extends KubeObject> {
     if (typeof mapper !== 'function')
       throw new TypeError('Controller.watches: mapper must be a function');
     const label = `watches:${api.resource?.kind ?? 'object'}`;
+    const others = triggerOthers(mapper, api.resource);
     this.triggers.push(({ strategy, scheduler, reportError }) =>
       watcher(api, { scheduler, ...config }).pipe(
         backoff(strategy, { scheduler, onError: (error) => reportError(error, label) }),
-        touchedObjects(),
-        mergeMap((object) => {
-          const mapped = mapper(object);
-          if (mapped === undefined || mapped === null) return [];
-          const refs = isIterable(mapped) ? [...mapped] : [mapped];
-          const related = { ...objectRef(object) };
-          if (!related.kind && api.resource) related.kind = api.resource.kind;
-          const reason = ReconcileReason.relatedObjectUpdated(related);
-          return refs.map((ref): ReconcileRequest => ({ ref, reason }));
-        }),
+        others,
       ),
     );
     return this;
@@ -481,12 +442,4 @@ interface StreamSource<K> {
   objects$: Observable<K>;
   store: Store<K>;
   resource?: ApiResource;
-}
-
-function isIterable(value: unknown): value is Iterable<ObjectRef> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
 }

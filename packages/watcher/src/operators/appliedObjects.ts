@@ -1,13 +1,21 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { WatcherEvent } from '../watcherEvent.js';
-import { keepResumable } from './keepResumable.js';
+import { listedObjects } from './listedObjects.js';
 
 /**
  * Turns watcher events into the objects that were listed or changed: the object of every
- * `InitApply` and `Apply`. Deletions and the `Init`/`InitDone` markers are dropped (use
+ * `Apply` as it comes, and the objects of a (re)list (`InitApply`) all together when the list is
+ * complete (`InitDone`). Deletions and the `Init`/`InitDone` markers are dropped (use
  * {@link touchedObjects} to see deletions too).
  *
- * Errors pass through and stay resumable, so a `backoff()` may come after this operator.
+ * Why a list is held until its end: {@link reflect} swaps a list into its store at `InitDone`, so
+ * with `reflect(writer)` placed before this operator, every object emitted here is already the
+ * one the store holds. A reconciler that reads the store (as `Controller` does) never runs against
+ * the cache of before a relist. The hold costs one array of references to objects the store holds
+ * anyway; an `Init` drops the objects of a list that did not finish (a relist brings them again).
+ *
+ * Errors pass through and stay resumable, so a `backoff()` may come after this operator. It stops
+ * a synchronous source as soon as the downstream unsubscribes.
  *
  * @example
  * ```ts
@@ -15,16 +23,5 @@ import { keepResumable } from './keepResumable.js';
  * ```
  */
 export function appliedObjects<K>(): OperatorFunction<WatcherEvent<K>, K> {
-  return keepResumable(
-    (source: Observable<WatcherEvent<K>>) =>
-      new Observable<K>((subscriber) =>
-        source.subscribe({
-          next: (event) => {
-            if (event.type === 'Apply' || event.type === 'InitApply') subscriber.next(event.object);
-          },
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
-        }),
-      ),
-  );
+  return listedObjects<K>(false);
 }

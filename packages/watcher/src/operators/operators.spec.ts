@@ -1,6 +1,8 @@
-import { NEVER } from 'rxjs';
+import { from, NEVER, Observable, of, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ApiError, backoff, exponentialBackoff, type KubeObject } from '@kube-rx/core';
+import { ApiError, backoff, exponentialBackoff, objectRef, type KubeObject } from '@kube-rx/core';
+import { createStore } from '../reflector/store.js';
+import { reflect } from '../reflector/reflect.js';
 import { added, configMap, deleted, fakeApi, page } from '../../test/fakeApi.js';
 import { watcher } from '../watcher.js';
 import type { WatcherEvent } from '../watcherEvent.js';
@@ -9,6 +11,7 @@ import { touchedObjects } from './touchedObjects.js';
 
 const a = configMap('a', '1');
 const b = configMap('b', '2');
+const a2 = configMap('a', '9');
 const events: Record<string, WatcherEvent<KubeObject>> = {
   i: { type: 'Init' },
   p: { type: 'InitApply', object: a },
@@ -22,11 +25,74 @@ function testScheduler(): TestScheduler {
 }
 
 describe('appliedObjects', () => {
-  it('emits the objects of InitApply and Apply only', () => {
+  it('emits the objects of Apply at once and those of a list at its InitDone; no deletions', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const source$ = cold('ipdux|', events);
-      expectObservable(source$.pipe(appliedObjects())).toBe('-a-b-|', { a, b });
+      expectObservable(source$.pipe(appliedObjects())).toBe('--ab-|', { a, b });
     });
+  });
+
+  it('holds a multi-object list until InitDone, then emits it in list order', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const source$ = cold<WatcherEvent<KubeObject>>('ip-q--d-----|', {
+        ...events,
+        q: { type: 'InitApply', object: b },
+      });
+      expectObservable(source$.pipe(appliedObjects())).toBe('------(ab)--|', { a, b });
+    });
+  });
+
+  it('drops the objects of a list that an Init restarts before its InitDone', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const source$ = cold<WatcherEvent<KubeObject>>('ipiqd|', {
+        ...events,
+        q: { type: 'InitApply', object: b },
+      });
+      expectObservable(source$.pipe(appliedObjects())).toBe('----b|', { b });
+    });
+  });
+
+  it('emits a list as the store holds it after reflect swapped it in', () => {
+    const { store, writer } = createStore<KubeObject>();
+    const seen: Array<string | undefined> = [];
+    of<WatcherEvent<KubeObject>[]>(
+      { type: 'Init' },
+      { type: 'InitApply', object: a },
+      { type: 'InitDone' },
+      { type: 'Init' },
+      { type: 'InitApply', object: a2 },
+      { type: 'InitDone' },
+    )
+      .pipe(reflect(writer), appliedObjects())
+      .subscribe((object) => seen.push(store.get(objectRef(object))?.metadata?.resourceVersion));
+    expect(seen).toEqual(['1', '9']);
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    let produced = 0;
+    const infinite$ = new Observable<WatcherEvent<KubeObject>>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        subscriber.next({ type: 'Apply', object: configMap(`o${i}`, String(i)) });
+      }
+    });
+    const values: KubeObject[] = [];
+    infinite$.pipe(appliedObjects(), take(2)).subscribe((object) => values.push(object));
+    expect(values).toHaveLength(2);
+    expect(produced).toBe(2);
+  });
+
+  it('stops emitting a held list when unsubscribed in the middle of it', () => {
+    const list = Array.from({ length: 1000 }, (_, i) => configMap(`o${i}`, String(i)));
+    const values: KubeObject[] = [];
+    from<WatcherEvent<KubeObject>[]>([
+      { type: 'Init' },
+      ...list.map((object) => ({ type: 'InitApply' as const, object })),
+      { type: 'InitDone' },
+    ])
+      .pipe(appliedObjects(), take(3))
+      .subscribe((object) => values.push(object));
+    expect(values).toEqual(list.slice(0, 3));
   });
 });
 
@@ -34,8 +100,20 @@ describe('touchedObjects', () => {
   it('emits the objects of InitApply, Apply and Delete', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const source$ = cold('ipdux|', events);
-      expectObservable(source$.pipe(touchedObjects())).toBe('-a-ba|', { a, b });
+      expectObservable(source$.pipe(touchedObjects())).toBe('--aba|', { a, b });
     });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    let produced = 0;
+    const infinite$ = new Observable<WatcherEvent<KubeObject>>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        subscriber.next({ type: 'Delete', object: configMap(`o${i}`, String(i)) });
+      }
+    });
+    infinite$.pipe(touchedObjects(), take(1)).subscribe();
+    expect(produced).toBe(1);
   });
 });
 

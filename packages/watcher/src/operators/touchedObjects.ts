@@ -1,14 +1,19 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { WatcherEvent } from '../watcherEvent.js';
-import { keepResumable } from './keepResumable.js';
+import { listedObjects } from './listedObjects.js';
 
 /**
- * Turns watcher events into every object they touch: the objects of `InitApply`, `Apply` and
- * `Delete` (a deleted object is its last known state). The `Init`/`InitDone` markers are dropped.
- * Note that objects deleted while the watch was down (found missing by a relist) are not emitted:
- * a reflector's `changes$` reports them.
+ * Turns watcher events into every object they touch: the objects of `Apply` and `Delete` (a
+ * deleted object is its last known state) as they come, and the objects of a (re)list
+ * (`InitApply`) all together when the list is complete (`InitDone`), as {@link appliedObjects}
+ * does. The `Init`/`InitDone` markers are dropped.
  *
- * Errors pass through and stay resumable, so a `backoff()` may come after this operator.
+ * Objects deleted while the watch was down (found missing by a relist) are not in the events: a
+ * reflector's `changes$` reports them (`Resynced` with `removed`), which is how `Controller`'s
+ * `owns` and `watches` still trigger for them.
+ *
+ * Errors pass through and stay resumable, so a `backoff()` may come after this operator. It stops
+ * a synchronous source as soon as the downstream unsubscribes.
  *
  * @example
  * ```ts
@@ -16,16 +21,5 @@ import { keepResumable } from './keepResumable.js';
  * ```
  */
 export function touchedObjects<K>(): OperatorFunction<WatcherEvent<K>, K> {
-  return keepResumable(
-    (source: Observable<WatcherEvent<K>>) =>
-      new Observable<K>((subscriber) =>
-        source.subscribe({
-          next: (event) => {
-            if (event.type !== 'Init' && event.type !== 'InitDone') subscriber.next(event.object);
-          },
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
-        }),
-      ),
-  );
+  return listedObjects<K>(true);
 }
