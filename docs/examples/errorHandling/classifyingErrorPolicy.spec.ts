@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { ApiError, HttpError, type KubeObject } from '@kube-rx/core';
+import { ApiError, HttpError, permanent, type KubeObject } from '@kube-rx/core';
 import { Action } from '@kube-rx/controller';
 import { classifyingErrorPolicy } from './classifyingErrorPolicy.js';
 
@@ -25,9 +25,18 @@ describe('classifyingErrorPolicy', () => {
   it('records permanent errors and waits for a change', async () => {
     const policy = classifyingErrorPolicy();
     const ctx = { markFailed: jest.fn(async () => undefined) };
-    const invalid = new Error('spec.size must be positive');
+    const invalid = permanent(new Error('spec.size must be positive'));
     expect(await policy.onError(widget, invalid, ctx)).toBe(Action.awaitChange());
     expect(ctx.markFailed).toHaveBeenCalledWith(widget, invalid);
+  });
+
+  it('retries errors it does not know, like a failing external service', async () => {
+    const policy = classifyingErrorPolicy();
+    const ctx = { markFailed: jest.fn(async () => undefined) };
+    const outage = new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+    expect((await policy.onError(widget, outage, ctx)).requeueAfter).toBeGreaterThan(0);
+    expect((await policy.onError(widget, new Error('bug'), ctx)).requeueAfter).toBeGreaterThan(0);
+    expect(ctx.markFailed).not.toHaveBeenCalled();
   });
 
   it('requeues conflicts quickly', async () => {

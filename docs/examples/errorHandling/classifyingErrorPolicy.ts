@@ -17,7 +17,7 @@ export function classifyingErrorPolicy(): ErrorPolicyHandlers<KubeObject, unknow
       const key = objectKey(object) ?? '';
       switch (classify(error)) {
         case 'transient': {
-          // 503, timeouts, resets: try again later, later each time for this object.
+          // 503, timeouts, resets, unknown errors: try again later, later each time for this object.
           const backoff = backoffs.get(key) ?? strategy();
           backoffs.set(key, backoff);
           return Action.requeue(backoff.next() ?? 120_000);
@@ -26,7 +26,8 @@ export function classifyingErrorPolicy(): ErrorPolicyHandlers<KubeObject, unknow
           // 409: someone changed the object meanwhile; the next run reads the new version.
           return Action.requeue(500);
         case 'permanent':
-          // Invalid spec, 403, 422: retrying cannot help. Say so on the object, wait for a change.
+          // 403, 422, errors marked with permanent(): retrying cannot help. Say so on the object,
+          // wait for a change.
           await ctx.markFailed(object, error);
           return Action.awaitChange();
       }

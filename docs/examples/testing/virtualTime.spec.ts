@@ -1,6 +1,6 @@
 // Virtual-time recipes of docs/testing.md: time-based behaviour tested without waiting.
 import { TestScheduler } from 'rxjs/testing';
-import { ApiError, backoff, exponentialBackoff, retryPolicy } from '@kube-rx/core';
+import { ApiError, backoff, exponentialBackoff, permanent, retryPolicy } from '@kube-rx/core';
 import { Action, perKeyBackoff } from '@kube-rx/controller';
 
 // #region backoff
@@ -56,6 +56,9 @@ test('perKeyBackoff doubles per key and resets on success', async () => {
   expect(delays).toEqual([1_000, 2_000, 4_000]);
   await policy.onSuccess?.(widget, {});
   expect((await policy.onError(widget, unavailable, {})).requeueAfter).toBe(1_000);
-  expect(await policy.onError(widget, new Error('invalid spec'), {})).toBe(Action.awaitChange());
+  // Unknown errors are transient too; only an error marked permanent waits for a change.
+  expect((await policy.onError(widget, new Error('flaky'), {})).requeueAfter).toBe(2_000);
+  const invalid = permanent(new Error('invalid spec'));
+  expect(await policy.onError(widget, invalid, {})).toBe(Action.awaitChange());
 });
 // #endregion

@@ -4,7 +4,8 @@ export type GeneratorErrorKind = 'InvalidSpec' | 'ConfigMapWriteFailed' | 'Statu
 /**
  * The reconciler's own error type: a `kind` to switch on in the error policy, and the Kubernetes
  * error (if any) as `cause`, so that `classify()` sees through it — a 503 under
- * `ConfigMapWriteFailed` is transient, an `InvalidSpec` (no Kubernetes cause) is permanent.
+ * `ConfigMapWriteFailed` is transient. An `InvalidSpec` has no Kubernetes cause: the reconciler
+ * wraps it in `permanent()`, otherwise it would be retried like any unknown error.
  */
 export class GeneratorError extends Error {
   override readonly name = 'GeneratorError';

@@ -1,6 +1,6 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
-import { isApiError, objectKey, objectRef, Patch } from '@kube-rx/core';
+import { isApiError, objectKey, objectRef, Patch, permanent } from '@kube-rx/core';
 import {
   Action,
   finalizer,
@@ -22,7 +22,8 @@ type Outcome = 'created' | 'updated' | 'unchanged';
  * deleted) removes its ConfigMaps before the finalizer is released.
  *
  * Failures are thrown as `GeneratorError`s (kind + Kubernetes cause); the error policy decides
- * what they mean.
+ * what they mean. An invalid spec is wrapped in `permanent()`: retrying cannot fix it, so the
+ * policy records `Ready=False` and waits for an edit. Everything else is retried with backoff.
  */
 export function reconcileGenerator(
   generator: ConfigMapGenerator,
@@ -44,7 +45,7 @@ async function applyGenerator(
   generator: ConfigMapGenerator,
   ctx: OperatorContext,
 ): Promise<Action> {
-  const spec = validateSpec(generator);
+  const spec = validSpec(generator);
   const desired = Array.from({ length: spec.replicas }, (_, index) =>
     desiredConfigMap(generator, spec, index),
   );
@@ -71,6 +72,15 @@ async function applyGenerator(
     ctx.logger.debug('configmaps up to date', { object: objectKey(generator) });
   }
   return Action.requeue(ctx.resyncAfterMs);
+}
+
+/** The spec, validated; an invalid one fails permanently (the same spec fails the same way). */
+function validSpec(generator: ConfigMapGenerator): ReturnType<typeof validateSpec> {
+  try {
+    return validateSpec(generator);
+  } catch (error) {
+    throw permanent(error);
+  }
 }
 
 async function cleanupGenerator(

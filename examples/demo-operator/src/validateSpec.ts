@@ -15,8 +15,9 @@ const MAX_DATA_BYTES = 900 * 1024;
 
 /**
  * Checks what the CRD schema cannot express (valid ConfigMap keys, total size) and what a server
- * without schema validation would let through. Throws a `GeneratorError` of kind `InvalidSpec`:
- * a permanent error — retrying the same spec fails the same way until someone edits it.
+ * without schema validation would let through. Throws a `GeneratorError` of kind `InvalidSpec`;
+ * the reconciler marks it `permanent()` — retrying the same spec fails the same way until
+ * someone edits it.
  */
 export function validateSpec(generator: ConfigMapGenerator): ValidSpec {
   const spec = generator.spec;
