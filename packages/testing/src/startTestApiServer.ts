@@ -6,6 +6,7 @@ import { ListSnapshots } from './list/listSnapshots.js';
 import type { ApiContext } from './operations/apiContext.js';
 import { seedObject } from './operations/seedObject.js';
 import type { CustomResourceConfig, ResourceDefinition } from './resources/resourceDefinition.js';
+import { createDefaultNamespaces } from './resources/defaultNamespaces.js';
 import { ResourceRegistry } from './resources/resourceRegistry.js';
 import { HttpListener } from './server/httpListener.js';
 import { createRequestHandler } from './server/requestHandler.js';
@@ -138,6 +139,7 @@ export async function startTestApiServer(config: TestApiServerConfig = {}): Prom
     snapshots,
     autoCreateNamespaces: config.autoCreateNamespaces ?? true,
   };
+  createDefaultNamespaces(context);
   const hub = new WatchHub(store);
   const log: RequestLogEntry[] = [];
   const pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: (ran: boolean) => void }>();

@@ -206,6 +206,18 @@ export function methodNotAllowed(): StatusError {
   );
 }
 
+/** 403 Forbidden for one object, e.g. `namespaces "default" is forbidden: this namespace may not be deleted`. */
+export function forbidden(resource: StatusResource, name: string, reason: string): StatusError {
+  return new StatusError(
+    failure(
+      403,
+      'Forbidden',
+      `${qualifiedResource(resource)} "${name}" is forbidden: ${reason}`,
+      objectDetails(resource, name),
+    ),
+  );
+}
+
 /** 401 Unauthorized, as sent for a missing or wrong bearer token. */
 export function unauthorized(): StatusError {
   return new StatusError(failure(401, 'Unauthorized', 'Unauthorized'));

@@ -293,7 +293,12 @@ describe('@kubernetes/client-node against the test apiserver', () => {
       await api.deleteNamespace({ name: 'nope' });
       expect(strict.list('configmaps')).toEqual([]);
       expect(strict.list('secrets')).toEqual([]);
-      expect(strict.list('namespaces')).toEqual([]);
+      expect(strict.list('namespaces').map((n) => n.metadata?.name)).toEqual([
+        'default',
+        'kube-node-lease',
+        'kube-public',
+        'kube-system',
+      ]);
     } finally {
       await strict.close();
     }
@@ -446,7 +451,7 @@ describe('@kubernetes/client-node against the test apiserver', () => {
     expect(seeded?.metadata?.resourceVersion).toBe(server.resourceVersion);
     const read = await core.readNamespacedPod({ namespace: 'ns', name: 'p' });
     expect(read.status?.phase).toBe('Running');
-    expect(server.list('namespaces').map((n) => n.metadata?.name)).toEqual(['ns']);
+    expect(server.list('namespaces').map((n) => n.metadata?.name)).toContain('ns');
     expect(() =>
       server.seed({ apiVersion: 'nope/v1', kind: 'Thing', metadata: { name: 'x' } }),
     ).toThrow(TypeError);

@@ -3,7 +3,8 @@ import { isPlainObject } from '../patch/mergePatch.js';
 import { deleteReturnsObject } from '../resources/createDefaults.js';
 import { crdResources } from '../resources/crdResources.js';
 import type { ResourceDefinition } from '../resources/resourceDefinition.js';
-import { conflict, deletedStatus, notFound } from '../status.js';
+import { IMMORTAL_NAMESPACES } from '../resources/defaultNamespaces.js';
+import { conflict, deletedStatus, forbidden, notFound } from '../status.js';
 import type { StoredObject } from '../store/storedObject.js';
 import { timestampNow, type ApiContext } from './apiContext.js';
 
@@ -14,7 +15,8 @@ export type DeleteResult = { object: StoredObject } | { status: Status };
  * DELETE. With finalizers the object is only marked (deletionTimestamp,
  * deletionGracePeriodSeconds 0, one MODIFIED) and returned; a repeated DELETE returns it
  * unchanged; it goes away when its last finalizer is removed. Without finalizers it is removed
- * at once. Deleting a namespace deletes what it holds; deleting a CRD unregisters its resource.
+ * at once. Deleting a namespace deletes what it holds (`default`, `kube-system` and `kube-public`
+ * may not be deleted: 403); deleting a CRD unregisters its resource.
  * DeleteOptions `preconditions` (uid, resourceVersion) are checked (409); `propagationPolicy` is
  * accepted and has no effect (there is no garbage collector).
  */
@@ -29,6 +31,9 @@ export function deleteObject(
   if (previous === undefined) throw notFound(definition, name);
   checkPreconditions(definition, previous, options);
   if (definition.group === '' && definition.plural === 'namespaces') {
+    if (IMMORTAL_NAMESPACES.has(name)) {
+      throw forbidden(definition, name, 'this namespace may not be deleted');
+    }
     deleteNamespaceContents(context, name);
   }
   const metadata = previous.object.metadata ?? {};
