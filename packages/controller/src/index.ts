@@ -4,6 +4,8 @@ export type { ScheduleRequest, SchedulerConfig } from './scheduler.js';
 export { runner, DEFAULT_RUNNER_CONCURRENCY } from './runner.js';
 export type { RunFunction, RunnerConfig, RunOutcome } from './runner.js';
 export { defaultMessageKey } from './queue/defaultMessageKey.js';
+export { tokenBucket } from './queue/tokenBucket.js';
+export type { TokenBucket, TokenBucketConfig } from './queue/tokenBucket.js';
 
 // Results
 export { Ok, Err } from './result.js';
@@ -28,13 +30,13 @@ export type {
   OwnsConfig,
   WatchedApi,
 } from './controller/controller.js';
-export { applier } from './controller/applier.js';
+export { applier, DEFAULT_RETRY_RATE_LIMIT } from './controller/applier.js';
 export { triggerSelf } from './controller/triggers/triggerSelf.js';
 export { triggerOwners } from './controller/triggers/triggerOwners.js';
 export type { TriggerOwnersConfig } from './controller/triggers/triggerOwners.js';
 export { triggerOthers } from './controller/triggers/triggerOthers.js';
 export type { TriggerMapperResult } from './controller/triggers/triggerOthers.js';
-export type { ApplierConfig, ReconcileFunction } from './controller/applier.js';
+export type { ApplierConfig, ReconcileFunction, RetryRateLimit } from './controller/applier.js';
 
 // Error policies
 export { normalizeErrorPolicy } from './errorPolicy/errorPolicy.js';

@@ -2,6 +2,7 @@ import { ApiError, type KubeObject, type ObjectRef } from '@kube-rx/core';
 import {
   concat,
   firstValueFrom,
+  from,
   lastValueFrom,
   NEVER,
   Observable,
@@ -323,6 +324,24 @@ describe('applier', () => {
     subscription.unsubscribe();
   });
 
+  it('keeps the requeues of runs that a synchronous request stream starts', () => {
+    const runs: number[] = [];
+    runInVirtualTime((_helpers, scheduler) => {
+      applier(
+        () => {
+          runs.push(scheduler.now());
+          return runs.length < 3 ? Action.requeue(50) : Action.awaitChange();
+        },
+        () => Action.awaitChange(),
+        undefined,
+        storeOf(object('w1')),
+        concat(of(request('w1')), NEVER),
+        { scheduler },
+      ).subscribe();
+    });
+    expect(runs).toEqual([0, 50, 100]);
+  });
+
   it('validates its config when created', () => {
     const store = storeOf();
     const make = (config: object) =>
@@ -342,6 +361,125 @@ describe('applier', () => {
     expect(() => applier(() => Action.awaitChange(), 42 as never, undefined, store, of())).toThrow(
       TypeError,
     );
+  });
+});
+
+describe('applier retryRateLimit', () => {
+  /**
+   * Runs `count` keys that all fail their first reconcile at 0 ms and succeed on the second;
+   * returns when each key's second run started, sorted, and the rate-limit metrics.
+   */
+  function failAllOnce(count: number, policyDelay: number, config: object = {}) {
+    const names = Array.from({ length: count }, (_, i) => `w${i}`);
+    const runs = new Map<string, number[]>();
+    const metrics = new ControllerMetrics();
+    runInVirtualTime((_helpers, scheduler) => {
+      applier(
+        (obj) => {
+          const times = runs.get(obj.metadata!.name!) ?? [];
+          times.push(scheduler.now());
+          runs.set(obj.metadata!.name!, times);
+          if (times.length === 1) throw new Error('upstream refused the connection');
+          return Action.awaitChange();
+        },
+        () => Action.requeue(policyDelay),
+        undefined,
+        storeOf(...names.map((name) => object(name))),
+        concat(from(names.map((name) => request(name))), NEVER),
+        { scheduler, concurrency: count, metrics, name: 'widgets', ...config },
+      ).subscribe();
+    });
+    const retries = names.map((name) => runs.get(name)?.[1] ?? Number.NaN).sort((a, b) => a - b);
+    const firstRuns = names.map((name) => runs.get(name)?.[0]);
+    return { retries, firstRuns, metrics };
+  }
+
+  it('lets a burst of 100 retries through, then spreads the rest at 10 per second', async () => {
+    const { retries, firstRuns, metrics } = failAllOnce(300, 50);
+    expect(firstRuns.every((at) => at === 0)).toBe(true);
+    expect(retries.slice(0, 100)).toEqual(Array.from({ length: 100 }, () => 50));
+    // Reservation 101 waits 100 ms for its token, 102 waits 200 ms, ..., 300 waits 20 s.
+    expect(retries.slice(100)).toEqual(Array.from({ length: 200 }, (_, i) => (i + 1) * 100));
+    for (let second = 1; second < 20; second++) {
+      const inWindow = retries.filter((at) => at > second * 1_000 && at <= (second + 1) * 1_000);
+      expect(inWindow).toHaveLength(10);
+    }
+    const limited = await metrics.rateLimitedRequeues.get();
+    expect(limited.values[0]).toMatchObject({ labels: { controller: 'widgets' }, value: 200 });
+    const delay = await metrics.rateLimitDelay.get();
+    const sum = delay.values.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+    // Added delays: 50 ms, 150 ms, ..., 19 950 ms (the policy asked for 50 ms each).
+    expect(sum).toBeCloseTo((200 * (50 + 19_950)) / 2 / 1_000, 6);
+  });
+
+  it('keeps the per-key delay when it is later than the free slot', () => {
+    const { retries } = failAllOnce(150, 3_000);
+    // Slots of 101..130 (100 ms .. 3 s) are before the policy's 3 s; 131..150 come after it.
+    expect(retries.slice(0, 130)).toEqual(Array.from({ length: 130 }, () => 3_000));
+    expect(retries.slice(130)).toEqual(Array.from({ length: 20 }, (_, i) => 3_100 + i * 100));
+  });
+
+  it('follows a custom qps and burst', () => {
+    const { retries } = failAllOnce(8, 0, { retryRateLimit: { qps: 2, burst: 3 } });
+    expect(retries).toEqual([0, 0, 0, 500, 1_000, 1_500, 2_000, 2_500]);
+  });
+
+  it('is off with false: every key retries at its policy delay', async () => {
+    const { retries, metrics } = failAllOnce(300, 50, { retryRateLimit: false });
+    expect(retries).toEqual(Array.from({ length: 300 }, () => 50));
+    expect((await metrics.rateLimitedRequeues.get()).values).toEqual([]);
+  });
+
+  it('does not limit requeues a successful reconcile asks for', () => {
+    const names = Array.from({ length: 300 }, (_, i) => `w${i}`);
+    const second: number[] = [];
+    const seen = new Set<string>();
+    runInVirtualTime((_helpers, scheduler) => {
+      applier(
+        (obj) => {
+          const name = obj.metadata!.name!;
+          if (seen.has(name)) {
+            second.push(scheduler.now());
+            return Action.awaitChange();
+          }
+          seen.add(name);
+          return Action.requeue(50);
+        },
+        () => Action.awaitChange(),
+        undefined,
+        storeOf(...names.map((name) => object(name))),
+        concat(from(names.map((name) => request(name))), NEVER),
+        { scheduler, concurrency: 300, retryRateLimit: { qps: 1, burst: 1 } },
+      ).subscribe();
+    });
+    expect(second).toEqual(Array.from({ length: 300 }, () => 50));
+  });
+
+  it('validates retryRateLimit when created', () => {
+    const make = (retryRateLimit: unknown) =>
+      applier(
+        () => Action.awaitChange(),
+        () => Action.awaitChange(),
+        undefined,
+        storeOf(),
+        of(),
+        { retryRateLimit } as never,
+      );
+    for (const bad of [
+      { qps: 0, burst: 10 },
+      { qps: -1, burst: 10 },
+      { qps: Number.POSITIVE_INFINITY, burst: 10 },
+      { qps: 10, burst: 0 },
+      { qps: 10, burst: 2.5 },
+      { qps: 10 },
+      true,
+      null,
+      'fast',
+    ]) {
+      expect(() => make(bad)).toThrow(TypeError);
+    }
+    expect(() => make(false)).not.toThrow();
+    expect(() => make({ qps: 0.5, burst: 1 })).not.toThrow();
   });
 });
 

@@ -35,6 +35,7 @@ import { normalizeErrorPolicy, type ErrorPolicy } from '../errorPolicy/errorPoli
 import type { ControllerMetrics } from '../metrics/controllerMetrics.js';
 import { toActionObservable, type ReconcileOutput } from '../reconcileOutput.js';
 import { Err, Ok, type Result } from '../result.js';
+import { tokenBucket, type TokenBucket, type TokenBucketConfig } from '../queue/tokenBucket.js';
 import { DEFAULT_RUNNER_CONCURRENCY, runner } from '../runner.js';
 import { scheduler as schedule, type ScheduleRequest } from '../scheduler.js';
 import { ControllerError } from './controllerError.js';
@@ -82,6 +83,18 @@ export interface ApplierConfig {
   queueErrors?: Observable<unknown>;
   /** Requeue delay in ms when the error policy itself throws or rejects. Default `5_000`. */
   policyFailureRequeue?: number;
+  /**
+   * Overall rate limit of the requeues the error policy asks for, shared by all keys (as
+   * controller-runtime combines per-item backoff with an overall token bucket): each such requeue
+   * reserves a token of a {@link tokenBucket} of `burst` tokens refilled at `qps` per second, and
+   * runs at the later of the policy's delay and the time its token is available. So when many keys
+   * fail at once (an outage of a service they all call), the first `burst` retries run at their
+   * backoff and the rest are spread at `qps` per second instead of coming back in waves.
+   * Requeues a successful reconcile asks for (`Action.requeue`) are not limited, nor are trigger
+   * requests. `false` turns the limit off. Validated at creation (`TypeError`). Default
+   * `{ qps: 10, burst: 100 }`.
+   */
+  retryRateLimit?: RetryRateLimit | false;
   /** Metrics to maintain (queue depth, active workers, results). Default: none. */
   metrics?: ControllerMetrics;
   /** The `controller` label of the metrics. Default `'controller'`. */
@@ -91,6 +104,15 @@ export interface ApplierConfig {
   /** Clock and timers (debounce, requeues, timeouts). Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
+
+/** The overall rate of error-policy requeues; see {@link ApplierConfig.retryRateLimit}. */
+export type RetryRateLimit = Pick<TokenBucketConfig, 'qps' | 'burst'>;
+
+/** `retryRateLimit` when none is given: controller-runtime's overall default, 10 qps, burst 100. */
+export const DEFAULT_RETRY_RATE_LIMIT: Readonly<RetryRateLimit> = Object.freeze({
+  qps: 10,
+  burst: 100,
+});
 
 type Step =
   | { type: 'skipped' }
@@ -179,6 +201,13 @@ export function applier<K extends KubeObject, C>(
     throw new TypeError('applier: shard must be a predicate');
   }
   const concurrency = config.concurrency ?? DEFAULT_RUNNER_CONCURRENCY;
+  const retryRateLimit = retryRateLimitOf(config.retryRateLimit);
+  // Per subscription, like the rest of the state; built once now to validate it at creation.
+  const makeRetryBucket =
+    retryRateLimit === false
+      ? undefined
+      : (): TokenBucket => tokenBucket({ ...retryRateLimit, scheduler: clock });
+  makeRetryBucket?.();
   // The runner is built per subscription (its run function closes over per-run state); build
   // one now only to have its options validated at creation.
   runner(() => undefined, { concurrency, scheduler: clock });
@@ -199,6 +228,7 @@ export function applier<K extends KubeObject, C>(
     // metrics, since it costs a set insert and delete per request.
     const queued = metrics === undefined ? undefined : new Set<string>();
     const subscription = new Subscription();
+    const retryBucket = makeRetryBucket?.();
     let inputClosed = false;
     let shuttingDown = false;
     let active = 0;
@@ -302,6 +332,17 @@ export function applier<K extends KubeObject, C>(
         map((action): Step => ({ type: 'failed', ref, error, action })),
       );
 
+    // The later of the policy's time and the retry bucket's next free slot (a token is reserved
+    // even when the policy's delay is longer, as controller-runtime's overall limiter does).
+    const retryAt = (policyAt: number): number => {
+      if (retryBucket === undefined) return policyAt;
+      const slot = clock.now() + retryBucket.reserve();
+      if (slot <= policyAt) return policyAt;
+      metrics?.rateLimitedRequeues.inc({ controller: name });
+      metrics?.rateLimitDelay.observe({ controller: name }, (slot - policyAt) / 1000);
+      return slot;
+    };
+
     const requeue = (ref: ObjectRef, reason: ReconcileReason, at: number): void => {
       const key = refKey(ref);
       markQueued(key);
@@ -313,6 +354,9 @@ export function applier<K extends KubeObject, C>(
     const input$ = new Observable<ScheduleRequest<KeyedRequest>>((scheduled) => {
       const stop = stopInput$.subscribe(() => scheduled.complete());
       if (scheduled.closed) return stop;
+      // Requeues first: a synchronous requests$ can run reconciles (and so ask for requeues)
+      // before its subscribe call returns, and a Subject drops what nobody listens to yet.
+      scheduled.add(requeues$.subscribe((request) => scheduled.next(request)));
       scheduled.add(
         requests$.subscribe({
           next: (request) => {
@@ -334,8 +378,6 @@ export function applier<K extends KubeObject, C>(
           complete: () => closeInput(),
         }),
       );
-      if (!scheduled.closed)
-        scheduled.add(requeues$.subscribe((request) => scheduled.next(request)));
       return stop;
     });
 
@@ -421,7 +463,7 @@ export function applier<K extends KubeObject, C>(
                 requeue(
                   step.ref,
                   ReconcileReason.errorPolicyRequestedRetry(),
-                  outcome.finishedAt + step.action.requeueAfter,
+                  retryAt(outcome.finishedAt + step.action.requeueAfter),
                 );
               }
               emit(
@@ -444,6 +486,26 @@ export function applier<K extends KubeObject, C>(
     subscription.add(runs);
     return subscription;
   });
+}
+
+function retryRateLimitOf(value: ApplierConfig['retryRateLimit']): RetryRateLimit | false {
+  if (value === undefined) return DEFAULT_RETRY_RATE_LIMIT;
+  if (value === false) return false;
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError('applier: retryRateLimit must be { qps, burst } or false');
+  }
+  const { qps, burst } = value;
+  if (typeof qps !== 'number' || !Number.isFinite(qps) || qps <= 0) {
+    throw new TypeError(
+      `applier: retryRateLimit.qps must be a finite number > 0, got ${String(qps)}`,
+    );
+  }
+  if (!Number.isInteger(burst) || burst < 1) {
+    throw new TypeError(
+      `applier: retryRateLimit.burst must be an integer >= 1, got ${String(burst)}`,
+    );
+  }
+  return { qps, burst };
 }
 
 function nonNegative(name: string, value: number): number {

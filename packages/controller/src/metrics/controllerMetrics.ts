@@ -16,6 +16,11 @@ export interface ControllerMetricsConfig {
   prefix?: string;
   /** Buckets of the duration histogram, in seconds. Default `[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]`. */
   buckets?: number[];
+  /**
+   * Buckets of the histogram of delays added by the retry rate limit, in seconds. Default
+   * `[0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300]`.
+   */
+  rateLimitDelayBuckets?: number[];
 }
 
 /** The `result` label of `reconcile_total`. */
@@ -32,6 +37,8 @@ export type ReconcileResultLabel = 'success' | 'error' | 'not_found';
  * | `kube_rx_queue_depth` | gauge | `controller`: keys waiting (scheduled, delayed requeues included, or waiting for a worker) |
  * | `kube_rx_active_workers` | gauge | `controller`: reconciles running now |
  * | `kube_rx_watcher_restarts_total` | counter | `controller`, `watcher` (`main`, `owns:<kind>`, `watches:<kind>`, `trigger`) |
+ * | `kube_rx_requeue_rate_limited_total` | counter | `controller`: error-policy requeues that the retry rate limit (`retryRateLimit`) pushed later than the policy asked |
+ * | `kube_rx_requeue_rate_limit_delay_seconds` | histogram | `controller`: how much later than the policy asked those requeues run, in seconds |
  *
  * Give one to a controller (`withConfig({ metrics })`) and it maintains all of them; or feed a
  * results stream through {@link ControllerMetrics.observe}. Serve `registry` with
@@ -45,7 +52,7 @@ export type ReconcileResultLabel = 'success' | 'error' | 'not_found';
  * ```
  */
 export class ControllerMetrics {
-  /** The registry holding all six metrics: `config.registry`, or a new one of its own. */
+  /** The registry holding all eight metrics: `config.registry`, or a new one of its own. */
   readonly registry: Registry;
   /** `<prefix>reconcile_total`: finished reconciles by `result` (`success`/`error`/`not_found`). */
   readonly reconciles: Counter<'controller' | 'result'>;
@@ -65,6 +72,17 @@ export class ControllerMetrics {
   readonly activeWorkers: Gauge<'controller'>;
   /** `<prefix>watcher_restarts_total`: trigger-stream failures retried with backoff, by `watcher`. */
   readonly watcherRestarts: Counter<'controller' | 'watcher'>;
+  /**
+   * `<prefix>requeue_rate_limited_total`: error-policy requeues delayed by the controller's
+   * overall retry rate limit beyond the delay the policy asked for (`retryRateLimit`). A steady
+   * rise means many keys are failing at once.
+   */
+  readonly rateLimitedRequeues: Counter<'controller'>;
+  /**
+   * `<prefix>requeue_rate_limit_delay_seconds`: for each requeue counted by
+   * `rateLimitedRequeues`, the delay the rate limit added to the policy's, in seconds.
+   */
+  readonly rateLimitDelay: Histogram<'controller'>;
 
   constructor(config: ControllerMetricsConfig = {}) {
     const prefix = config.prefix ?? 'kube_rx_';
@@ -110,6 +128,19 @@ export class ControllerMetrics {
       name: `${prefix}watcher_restarts_total`,
       help: 'Watcher (trigger stream) failures retried with backoff.',
       labelNames: ['controller', 'watcher'],
+      registers,
+    });
+    this.rateLimitedRequeues = new Counter({
+      name: `${prefix}requeue_rate_limited_total`,
+      help: 'Error-policy requeues delayed by the retry rate limit beyond the policy delay.',
+      labelNames: ['controller'],
+      registers,
+    });
+    this.rateLimitDelay = new Histogram({
+      name: `${prefix}requeue_rate_limit_delay_seconds`,
+      help: 'Delay the retry rate limit added to error-policy requeues.',
+      labelNames: ['controller'],
+      buckets: config.rateLimitDelayBuckets ?? [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
   }
