@@ -14,8 +14,9 @@ import type { ErrorPolicyHandlers } from './errorPolicy.js';
 /** Options of {@link perKeyBackoff}. */
 export interface PerKeyBackoffConfig<K, E = unknown, C = unknown> {
   /**
-   * Decides between transient, permanent and conflict. Default: core's `classify` (follows the
-   * `cause` chain to the nearest `KubeError`; unknown errors are `'permanent'`).
+   * Decides between transient, permanent and conflict. Default: core's `classify` (network
+   * failures anywhere in the `cause` chain and unknown errors are `'transient'`; `ApiError` 4xx,
+   * `SerdeError` and errors marked with `permanent()` are `'permanent'`).
    */
   classify?: (error: E) => ErrorClassification;
   /**
@@ -65,6 +66,16 @@ export interface PerKeyBackoffPolicy<K, E = unknown, C = unknown> extends ErrorP
  * | `'transient'` | `Action.requeue(next delay of this key's backoff)`; when the strategy gives up, `Action.awaitChange()` and the key starts afresh |
  * | `'permanent'` | `await recordCondition?.(object, error, ctx)`, then `Action.awaitChange()` |
  * | `'conflict'` | `Action.requeue(conflictDelay)`; after `maxQuickConflictRetries` in a row, like transient |
+ *
+ * With the default `classify`, every error is retried except Kubernetes errors that retrying
+ * cannot fix (4xx other than 408/409/429, `SerdeError`) and errors you wrap in `permanent()` — an
+ * invalid spec, say. A reconciler whose external service refuses connections (`TypeError: fetch
+ * failed` with cause `ECONNRESET`) is requeued with growing delays, never left waiting for a
+ * change. The controller's overall `retryRateLimit` (10 qps, burst 100 by default) bounds how
+ * many of these requeues run per second across all keys.
+ *
+ * `onError` answers synchronously (an `Action`, not a Promise) unless it records a condition,
+ * so a controller using it runs in virtual time.
  *
  * The default strategy is `exponentialBackoff({ initialDelay: 1_000, factor: 2, maxDelay:
  * 300_000, jitter: true, resetAfter: Infinity })`: 0.5–1 s, 1–2 s, 2–4 s, ... up to 2.5–5 min.
@@ -145,6 +156,21 @@ export function perKeyBackoff<K extends KubeObject, E = unknown, C = unknown>(
     return Action.requeue(delay);
   };
 
+  const recordThenAwaitChange = async (
+    recordCondition: NonNullable<PerKeyBackoffConfig<K, E, C>['recordCondition']>,
+    key: string,
+    object: K,
+    error: E,
+    ctx: C,
+  ): Promise<Action> => {
+    try {
+      await recordCondition(object, error, ctx);
+    } catch {
+      return backoffAction(key, stateOf(key));
+    }
+    return Action.awaitChange();
+  };
+
   return {
     get size() {
       return states.size;
@@ -154,18 +180,15 @@ export function perKeyBackoff<K extends KubeObject, E = unknown, C = unknown>(
       const key = objectKey(object);
       if (key !== undefined) states.delete(key);
     },
-    onError: async (object, error, ctx) => {
+    // Synchronous unless a condition is recorded, so that a controller using it keeps working in
+    // virtual time (an awaited Promise would resolve outside the TestScheduler's flush).
+    onError: (object, error, ctx) => {
       const key = objectKey(object) ?? '';
       const classification = classifyError(error);
       if (classification === 'permanent') {
-        if (config.recordCondition) {
-          try {
-            await config.recordCondition(object, error, ctx);
-          } catch {
-            return backoffAction(key, stateOf(key));
-          }
-        }
-        return Action.awaitChange();
+        return config.recordCondition
+          ? recordThenAwaitChange(config.recordCondition, key, object, error, ctx)
+          : Action.awaitChange();
       }
       const state = stateOf(key);
       if (classification === 'conflict' && state.conflicts < maxQuickConflictRetries) {
