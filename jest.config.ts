@@ -24,6 +24,7 @@ const config: Config = {
     '<rootDir>/packages/*/test/**/*.spec.ts',
     '<rootDir>/examples/*/test/**/*.spec.ts',
     '<rootDir>/docs/examples/**/*.spec.ts',
+    '<rootDir>/soak/**/*.spec.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30_000,
