@@ -1,5 +1,6 @@
 import { firstValueFrom, defer, finalize, tap, type Observable } from 'rxjs';
-import { Api, isApiError, Patch, refKey, objectRef } from '@kube-rx/core';
+import type { Api } from '@kube-rx/core';
+import { isApiError, Patch, refKey, objectRef } from '@kube-rx/core';
 import { Action, finalizer } from '@kube-rx/controller';
 import {
   childName,
