@@ -194,6 +194,17 @@ export function badRequest(message: string): StatusError {
   return new StatusError(failure(400, 'BadRequest', message));
 }
 
+/** 406 NotAcceptable: the client accepts only encodings this server cannot write (protobuf, CBOR). */
+export function notAcceptable(): StatusError {
+  return new StatusError(
+    failure(
+      406,
+      'NotAcceptable',
+      'only the following media types are accepted: application/json, application/yaml',
+    ),
+  );
+}
+
 /** 405 MethodNotAllowed. */
 export function methodNotAllowed(): StatusError {
   return new StatusError(
@@ -229,6 +240,10 @@ const REASONS: Record<number, [reason: string, message: string]> = {
   403: ['Forbidden', 'forbidden: the test server refused this request'],
   404: ['NotFound', 'the server could not find the requested resource'],
   405: ['MethodNotAllowed', 'the server does not allow this method on the requested resource'],
+  406: [
+    'NotAcceptable',
+    'the server was unable to respond with a content type that the client supports',
+  ],
   409: ['Conflict', 'the server reported a conflict'],
   410: ['Expired', 'the resource has expired'],
   415: ['UnsupportedMediaType', '415: Unsupported Media Type'],

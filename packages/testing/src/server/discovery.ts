@@ -3,15 +3,19 @@ import type { ResourceRegistry } from '../resources/resourceRegistry.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-/** `/version`: this server reports itself as v1.20.2, like the recorded apiserver. */
+/**
+ * `/version`. The server reports a release at least as new as the features it serves (watch
+ * `sendInitialEvents`, server-side apply, `dryRun`...), so clients that gate behaviour on the
+ * version (kubectl, client-go's watch-list) use them. Only the shape follows the v1.20 recording.
+ */
 export const versionInfo = {
   major: '1',
-  minor: '20',
-  gitVersion: 'v1.20.2',
-  gitCommit: 'faecb196815e248d3ecfb03c680a4507229c2a56',
+  minor: '37',
+  gitVersion: 'v1.37.0',
+  gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
-  buildDate: '2021-01-13T13:20:00Z',
-  goVersion: 'go1.15.5',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.25.0',
   compiler: 'gc',
   platform: 'linux/amd64',
 };
@@ -99,13 +103,18 @@ function resourcesOf(registry: ResourceRegistry, groupName: string, version: str
   });
 }
 
+/** Whether DELETE on the collection is served: everywhere but namespaces (as the apiserver). */
+export function supportsDeleteCollection(definition: ResourceDefinition): boolean {
+  return !(definition.group === '' && definition.plural === 'namespaces');
+}
+
 function resourceEntry(d: ResourceDefinition): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     name: d.plural,
     singularName: '',
     namespaced: d.namespaced,
     kind: d.kind,
-    verbs: d.namespaced ? VERBS : VERBS.filter((v) => v !== 'deletecollection'),
+    verbs: supportsDeleteCollection(d) ? VERBS : VERBS.filter((v) => v !== 'deletecollection'),
   };
   if (d.shortNames.length > 0) entry.shortNames = d.shortNames;
   return entry;

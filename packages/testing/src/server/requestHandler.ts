@@ -12,6 +12,7 @@ import { apiVersionOfDefinition } from '../resources/resourceDefinition.js';
 import {
   badRequest,
   methodNotAllowed,
+  notAcceptable,
   pathNotFound,
   statusForCode,
   StatusError,
@@ -19,8 +20,11 @@ import {
   unsupportedBodyMediaType,
 } from '../status.js';
 import type { WatchHub } from '../watch/watchHub.js';
-import { discoveryDocument } from './discovery.js';
+import { discoveryDocument, supportsDeleteCollection } from './discovery.js';
 import { isDryRun } from './dryRun.js';
+import { isHealthCheck } from './healthCheck.js';
+import { acceptsJson, mediaTypesOf } from './mediaTypes.js';
+import { openApiDocument } from './openApi.js';
 import { Exchange } from './exchange.js';
 import { sendList } from './listResponse.js';
 import type { RequestLogEntry } from './requestLog.js';
@@ -115,13 +119,7 @@ async function handle(
   }
   try {
     if (route.kind === 'discovery') {
-      const document = discoveryDocument(
-        route.segments,
-        context.registry,
-        dependencies.serverAddress(),
-      );
-      if (document === undefined) throw pathNotFound();
-      exchange.sendJson(200, JSON.stringify(document));
+      serveNonResource(dependencies, exchange, route.segments);
     } else if (route.kind === 'unknown') {
       throw pathNotFound();
     } else {
@@ -132,6 +130,25 @@ async function handle(
     if (response.headersSent) response.destroy();
     else exchange.sendError(error);
   }
+}
+
+function serveNonResource(
+  dependencies: RequestHandlerDependencies,
+  exchange: Exchange,
+  segments: readonly string[],
+): void {
+  if (isHealthCheck(segments)) {
+    exchange.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    exchange.response.end('ok');
+    return;
+  }
+  const { registry } = dependencies.context;
+  const document =
+    openApiDocument(segments, registry) ??
+    discoveryDocument(segments, registry, dependencies.serverAddress());
+  if (document === undefined) throw pathNotFound();
+  if (!acceptsJson(exchange.request.headers.accept ?? '')) throw notAcceptable();
+  exchange.sendJson(200, JSON.stringify(document));
 }
 
 function sendFault(exchange: Exchange, rule: FaultRule): void {
@@ -158,6 +175,7 @@ async function serveResource(
     throw pathNotFound();
   }
   const accept = exchange.request.headers.accept ?? '';
+  if (!acceptsJson(accept)) throw notAcceptable();
   const metadataOnly = /as=PartialObjectMetadata/.test(accept);
   const target = subresource === 'status' ? 'status' : 'main';
   const send = (code: number, json: string) => {
@@ -232,6 +250,7 @@ async function serveResource(
       const options = text.trim() === '' ? undefined : parseJson(text);
       const dryRun = isDryRun('delete', query, options);
       if (name === undefined) {
+        if (!supportsDeleteCollection(definition)) throw methodNotAllowed();
         const page = listObjects(context, definition, namespace, {
           ...query,
           limit: '',
@@ -258,13 +277,10 @@ async function serveResource(
   }
 }
 
-// JSON and YAML bodies are understood; anything else (protobuf, CBOR) is 415, which makes
-// clients such as kubectl fall back to JSON.
+// JSON and YAML bodies are understood; anything else (protobuf, CBOR) is 415: decoding them
+// needs the kinds' protobuf schemas, which this server does not have.
 function parseBody(exchange: Exchange, text: string): unknown {
-  const mediaType = (exchange.request.headers['content-type'] ?? 'application/json')
-    .split(';')[0]
-    ?.trim()
-    .toLowerCase();
+  const [mediaType = ''] = mediaTypesOf(exchange.request.headers['content-type'] ?? '');
   if (mediaType === 'application/yaml') {
     try {
       return load(text, { schema: YAML11_SCHEMA });
