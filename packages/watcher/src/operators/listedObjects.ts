@@ -1,4 +1,5 @@
-import { Observable, Subject, takeUntil, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
+import { subscribeWithin } from '@kube-rx/core';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { keepResumable } from './keepResumable.js';
 
@@ -19,12 +20,9 @@ export function listedObjects<K>(withDeletes: boolean): OperatorFunction<Watcher
     (source: Observable<WatcherEvent<K>>) =>
       new Observable<K>((subscriber) => {
         let listed: K[] = [];
-        // Registered before subscribing upstream: a synchronous source is still inside
-        // `subscribe` (no handle returned yet) when the downstream unsubscribes, and takeUntil
-        // ends the upstream subscription right then.
-        const unsubscribed$ = new Subject<void>();
-        subscriber.add(() => unsubscribed$.next());
-        return source.pipe(takeUntil(unsubscribed$)).subscribe({
+        // Registered with the subscriber before the source runs: a synchronous source stops as
+        // soon as the downstream unsubscribes.
+        return subscribeWithin(subscriber, source, {
           next: (event) => {
             switch (event.type) {
               case 'Apply':

@@ -1,6 +1,6 @@
-import { objectKey, type KubeObject } from '@kube-rx/core';
+import { objectKey, subscribeWithin, type KubeObject } from '@kube-rx/core';
 import type { WatcherEvent } from '@kube-rx/watcher';
-import { Observable, Subject, takeUntil, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import type { ReconcileRequest } from '../reconcileReason.js';
 
 /** Maps a related object to the requests it triggers; `[]` when it triggers none. */
@@ -39,11 +39,9 @@ export function relatedTrigger<O extends KubeObject>(
         if (requests.length > 0) into.set(key, requests);
         else into.delete(key);
       };
-      // Registered before subscribing upstream, so that a synchronous source stops as soon as
-      // the downstream unsubscribes.
-      const unsubscribed$ = new Subject<void>();
-      subscriber.add(() => unsubscribed$.next());
-      return source.pipe(takeUntil(unsubscribed$)).subscribe({
+      // Registered with the subscriber before the source runs: a synchronous source stops as
+      // soon as the downstream unsubscribes.
+      return subscribeWithin(subscriber, source, {
         next: (event) => {
           switch (event.type) {
             case 'Init':
