@@ -1,10 +1,11 @@
-import { firstValueFrom, map, NEVER, timer, TimeoutError } from 'rxjs';
+import { firstValueFrom, map, NEVER, take, timer, TimeoutError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ApiError, type KubeObject } from '@kube-rx/core';
 import { added, configMap, deleted, fakeApi, modified, page } from '../test/fakeApi.js';
 import { awaitCondition } from './awaitCondition.js';
 import { metadataWatcher } from './metadataWatcher.js';
 import { watchObject } from './watchObject.js';
+import { synchronousFakeApi } from '../test/synchronousSource.js';
 
 function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -147,3 +148,26 @@ describe('metadataWatcher', () => {
 function cold$<T>(value: T) {
   return timer(1).pipe(map(() => value));
 }
+
+describe('watchObject, metadataWatcher and watcher with a synchronous source', () => {
+  it('watchObject should stop listening to a synchronous observable when unsubscribed', () => {
+    const { api, watched } = synchronousFakeApi();
+    const seen: Array<string | undefined> = [];
+    // The initial state (undefined: no cm-0 listed), then the watch's cm-0.
+    watchObject(api, 'cm-0')
+      .pipe(take(2))
+      .subscribe((object) => seen.push(object?.metadata?.name));
+    expect(seen).toEqual([undefined, 'cm-0']);
+    expect(watched()).toBe(1);
+  });
+
+  it('metadataWatcher should stop listening to a synchronous observable when unsubscribed', () => {
+    const { api, watched } = synchronousFakeApi();
+    const types: string[] = [];
+    metadataWatcher(api)
+      .pipe(take(5))
+      .subscribe((event) => types.push(event.type));
+    expect(types).toEqual(['Init', 'InitDone', 'Apply', 'Apply', 'Apply']);
+    expect(watched()).toBe(3);
+  });
+});

@@ -1,4 +1,4 @@
-import { defer, Observable } from 'rxjs';
+import { defer, filter, map, type Observable } from 'rxjs';
 import type { KubeObject } from '@kube-rx/core';
 import { keepResumable } from './operators/keepResumable.js';
 import { watcher, type ListWatchApi, type WatcherConfig } from './watcher.js';
@@ -34,32 +34,32 @@ export function watchObject<K extends KubeObject>(
   return keepResumable((source: Observable<WatcherEvent<K>>) =>
     defer(() => {
       let listed: K | undefined;
-      return new Observable<K | undefined>((subscriber) =>
-        source.subscribe({
-          next: (event) => {
-            switch (event.type) {
-              case 'Init':
-                listed = undefined;
-                return;
-              case 'InitApply':
-                if (event.object.metadata?.name === name) listed = event.object;
-                return;
-              case 'InitDone':
-                subscriber.next(listed);
-                listed = undefined;
-                return;
-              case 'Apply':
-                if (event.object.metadata?.name === name) subscriber.next(event.object);
-                return;
-              case 'Delete':
-                if (event.object.metadata?.name === name) subscriber.next(undefined);
-                return;
-            }
-          },
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
-        }),
+      // What an event says about the object: its new state, or NO_CHANGE.
+      const stateAfter = (event: WatcherEvent<K>): K | undefined | typeof NO_CHANGE => {
+        switch (event.type) {
+          case 'Init':
+            listed = undefined;
+            return NO_CHANGE;
+          case 'InitApply':
+            if (event.object.metadata?.name === name) listed = event.object;
+            return NO_CHANGE;
+          case 'InitDone': {
+            const state = listed;
+            listed = undefined;
+            return state;
+          }
+          case 'Apply':
+            return event.object.metadata?.name === name ? event.object : NO_CHANGE;
+          case 'Delete':
+            return event.object.metadata?.name === name ? undefined : NO_CHANGE;
+        }
+      };
+      return source.pipe(
+        map(stateAfter),
+        filter((state): state is K | undefined => state !== NO_CHANGE),
       );
     }),
   )(events$);
 }
+
+const NO_CHANGE: unique symbol = Symbol('no change');

@@ -1,4 +1,4 @@
-import { map, NEVER, take, throwError } from 'rxjs';
+import { map, NEVER, of, take, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   ApiError,
@@ -21,6 +21,7 @@ import {
   page,
 } from '../test/fakeApi.js';
 import { recordEvents } from '../test/recordEvents.js';
+import { synchronousFakeApi } from '../test/synchronousSource.js';
 import { watcher } from './watcher.js';
 import { isWatcherError } from './watcherError.js';
 import type { WatcherEvent } from './watcherEvent.js';
@@ -710,5 +711,33 @@ describe('watcher', () => {
       expect(() => watcher(api, config)).toThrow(TypeError);
       expect(api.calls).toHaveLength(0);
     });
+  });
+});
+
+describe('watcher with synchronous sources', () => {
+  it('should stop listening to a synchronous watch when unsubscribed', () => {
+    const { api, watched } = synchronousFakeApi();
+    const types: string[] = [];
+    watcher(api)
+      .pipe(take(3))
+      .subscribe((event) => types.push(event.type));
+    expect(types).toEqual(['Init', 'InitDone', 'Apply']);
+    expect(watched()).toBe(1);
+  });
+
+  it('stops reading an endless synchronous paged LIST when unsubscribed', () => {
+    let pages = 0;
+    const api = fakeApi({
+      list: (_params, n) => {
+        pages++;
+        return of(page([configMap(`cm-${n}`, '1')], '1', `token-${n + 1}`));
+      },
+    });
+    const types: string[] = [];
+    watcher(api)
+      .pipe(take(3))
+      .subscribe((event) => types.push(event.type));
+    expect(types).toEqual(['Init', 'InitApply', 'InitApply']);
+    expect(pages).toBe(2);
   });
 });

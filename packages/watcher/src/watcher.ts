@@ -12,6 +12,7 @@ import {
   isHttpError,
   markNotProgress,
   SerdeError,
+  subscribeWithin,
   toKubeError,
   type KubeError,
   type KubeObject,
@@ -253,8 +254,10 @@ class WatcherMachine<K extends KubeObject> {
   }
 
   /**
-   * Keeps the subscription of the running request. A source that settled synchronously (inside
-   * `subscribe`) may already have ended this stream; then the request is released at once.
+   * Keeps the subscription of the running request. Requests are subscribed with
+   * `subscribeWithin(subscriber, ...)`, so a synchronous source stops as soon as this stream is
+   * unsubscribed; one that settled synchronously may already have ended this stream, and then
+   * the request is released at once.
    */
   private attach(request: Subscription): void {
     if (this.subscriber.closed) request.unsubscribe();
@@ -311,7 +314,7 @@ class WatcherMachine<K extends KubeObject> {
     this.clearInner();
     this.idleTimer = timer;
     this.attach(
-      this.api.list(params).subscribe({
+      subscribeWithin(subscriber, this.api.list(params), {
         next: (page) => {
           if (received) return;
           received = true;
@@ -418,7 +421,7 @@ class WatcherMachine<K extends KubeObject> {
     this.clearInner();
     this.idleTimer = scheduler.schedule(checkIdle, idleMs);
     this.attach(
-      this.api.watch(params).subscribe({
+      subscribeWithin(subscriber, this.api.watch(params), {
         next: (event) => {
           if (settled) return;
           events++;

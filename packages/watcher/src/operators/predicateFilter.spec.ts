@@ -1,7 +1,10 @@
+import { take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { KubeObject } from '@kube-rx/core';
 import { generation } from '../predicates/predicates.js';
 import type { WatcherEvent } from '../watcherEvent.js';
+import { configMap } from '../../test/fakeApi.js';
+import { synchronousSource } from '../../test/synchronousSource.js';
 import { predicateFilter } from './predicateFilter.js';
 
 const version = (
@@ -99,5 +102,18 @@ describe('predicateFilter', () => {
   it('throws a TypeError at creation for a bad config', () => {
     expect(() => predicateFilter(generation, { ttl: 0 })).toThrow(TypeError);
     expect(() => predicateFilter(undefined as never)).toThrow(TypeError);
+  });
+});
+
+describe('predicateFilter with a synchronous source', () => {
+  it('should stop listening to a synchronous observable when unsubscribed', () => {
+    const { source, produced } = synchronousSource<KubeObject>((i) => ({
+      ...configMap(`cm-${i}`, String(i + 1)),
+      metadata: { name: `cm-${i}`, uid: `uid-${i}`, generation: 1 },
+    }));
+    const seen: KubeObject[] = [];
+    source.pipe(predicateFilter(generation), take(2)).subscribe((object) => seen.push(object));
+    expect(seen.map((object) => object.metadata?.name)).toEqual(['cm-0', 'cm-1']);
+    expect(produced()).toBe(2);
   });
 });

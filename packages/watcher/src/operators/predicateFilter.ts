@@ -1,4 +1,4 @@
-import { asyncScheduler, defer, Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, filter, type Observable, type SchedulerLike } from 'rxjs';
 import { objectKey, type KubeObject } from '@kube-rx/core';
 import type { Predicate } from '../predicates/predicate.js';
 import type { WatcherEvent } from '../watcherEvent.js';
@@ -14,6 +14,12 @@ export interface PredicateFilterConfig {
   ttl?: number;
   /** Clock for `ttl`. Default: `asyncScheduler`. */
   scheduler?: SchedulerLike;
+  /**
+   * On watcher events: the objects of a (re)list (`InitApply`) always pass, and their values are
+   * remembered for the changes after it (what `Controller.withPredicate` uses, so that a relist
+   * is reconciled at its new state). Default `false`: they are filtered like any change.
+   */
+  passLists?: boolean;
 }
 
 interface Remembered {
@@ -52,6 +58,7 @@ export function predicateFilter<K extends KubeObject>(
   if (!(ttl > 0))
     throw new TypeError(`predicateFilter: ttl must be a positive number of ms, got ${ttl}`);
   const scheduler = config.scheduler ?? asyncScheduler;
+  const passLists = config.passLists ?? false;
 
   return <T extends K | WatcherEvent<K>>(source: Observable<T>): Observable<T> =>
     defer(() => {
@@ -81,22 +88,16 @@ export function predicateFilter<K extends KubeObject>(
         memory.set(key, { value, seenAt: now });
         return previous === undefined || previous.value !== value;
       };
-      const filterItems = (items: Observable<T>): Observable<T> =>
-        new Observable<T>((subscriber) =>
-          items.subscribe({
-            next: (item) => {
-              if (isWatcherEvent(item)) {
-                if (item.type === 'Init' || item.type === 'InitDone') subscriber.next(item);
-                else if (passes(item.object, item.type === 'Delete')) subscriber.next(item);
-              } else if (passes(item as K, false)) {
-                subscriber.next(item);
-              }
-            },
-            error: (error: unknown) => subscriber.error(error),
-            complete: () => subscriber.complete(),
-          }),
-        );
-      return keepResumable(filterItems)(source);
+      const passesItem = (item: K | WatcherEvent<K>): boolean => {
+        if (!isWatcherEvent(item)) return passes(item, false);
+        if (item.type === 'Init' || item.type === 'InitDone') return true;
+        if (item.type === 'InitApply' && passLists) {
+          passes(item.object, false);
+          return true;
+        }
+        return passes(item.object, item.type === 'Delete');
+      };
+      return keepResumable(filter<T>(passesItem))(source);
     });
 }
 

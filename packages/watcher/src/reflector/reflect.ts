@@ -1,4 +1,4 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { keepResumable } from '../operators/keepResumable.js';
 import type { Writer } from './store.js';
@@ -16,17 +16,5 @@ import type { Writer } from './store.js';
  */
 export function reflect<K>(writer: Writer<K>): MonoTypeOperatorFunction<WatcherEvent<K>> {
   if (typeof writer?.apply !== 'function') throw new TypeError('reflect: writer must be a Writer');
-  return keepResumable(
-    (source: Observable<WatcherEvent<K>>) =>
-      new Observable<WatcherEvent<K>>((subscriber) =>
-        source.subscribe({
-          next: (event) => {
-            writer.apply(event);
-            subscriber.next(event);
-          },
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
-        }),
-      ),
-  );
+  return keepResumable(tap((event: WatcherEvent<K>) => writer.apply(event)));
 }

@@ -1,7 +1,8 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable, queueScheduler, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { isNotProgress, type KubeObject } from '@kube-rx/core';
 import { configMap } from '../../test/fakeApi.js';
+import { synchronousSource } from '../../test/synchronousSource.js';
 import { describeEvent } from '../../test/recordEvents.js';
 import { WatcherError } from '../watcherError.js';
 import type { WatcherEvent } from '../watcherEvent.js';
@@ -158,5 +159,18 @@ describe('shareWatcher', () => {
 
   it('throws a TypeError for a bad bufferSize', () => {
     expect(() => shareWatcher(new Subject<Event>(), { bufferSize: 0 })).toThrow(TypeError);
+  });
+});
+
+describe('shareWatcher with a synchronous source', () => {
+  it('should stop listening to a synchronous observable when the last subscriber leaves', () => {
+    const { source, produced } = synchronousSource<Event>((i) => apply(`cm-${i}`, String(i + 1)));
+    // queueScheduler delivers synchronously, so take(2) leaves while the source is still emitting.
+    const shared = shareWatcher(source, { scheduler: queueScheduler });
+    const log: string[] = [];
+    shared.events$.pipe(take(2)).subscribe((event) => log.push(describeEvent(event)));
+    expect(log).toEqual(['Apply cm-0@1', 'Apply cm-1@2']);
+    expect(produced()).toBe(2);
+    expect(shared.store.size).toBe(2);
   });
 });

@@ -1,11 +1,11 @@
 import {
   asyncScheduler,
   Observable,
+  Subscription,
   type SchedulerLike,
   type Subscriber,
-  type Subscription,
 } from 'rxjs';
-import { markNotProgress, type KubeObject } from '@kube-rx/core';
+import { markNotProgress, subscribeWithin, type KubeObject } from '@kube-rx/core';
 import { isWatcherError } from '../watcherError.js';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { createStore, type Store, type Writer } from './store.js';
@@ -119,7 +119,14 @@ export function shareWatcher<K extends KubeObject>(
   };
 
   const schedule = (consumer: Consumer<K>): void => {
-    consumer.scheduled ??= scheduler.schedule(() => deliver(consumer));
+    if (consumer.scheduled !== undefined) return;
+    let delivered = false;
+    const scheduled = scheduler.schedule(() => {
+      delivered = true;
+      deliver(consumer);
+    });
+    // A scheduler that runs work at once (queueScheduler) has delivered already: nothing pends.
+    if (!delivered) consumer.scheduled = scheduled;
   };
 
   const finish = (end: { error: unknown } | 'complete'): void => {
@@ -135,7 +142,11 @@ export function shareWatcher<K extends KubeObject>(
   const connect = (): void => {
     inInit = true;
     connected = true;
-    const subscription = source.subscribe({
+    // The connection is `upstream` before the source runs, so a last subscriber that leaves
+    // while a synchronous source is still emitting stops it.
+    const connection = new Subscription();
+    upstream = connection;
+    subscribeWithin(connection, source, {
       next: (event) => {
         writer.apply(event);
         if (event.type === 'Init') inInit = true;
@@ -159,9 +170,6 @@ export function shareWatcher<K extends KubeObject>(
       },
       complete: () => finish('complete'),
     });
-    // The source may have ended, or every subscriber left, while it was being subscribed.
-    if (connected) upstream = subscription;
-    else subscription.unsubscribe();
   };
 
   const events$ = new Observable<WatcherEvent<K>>((subscriber) => {
@@ -173,9 +181,9 @@ export function shareWatcher<K extends KubeObject>(
       end: undefined,
     };
     consumers.add(consumer);
-    if (!connected) connect();
-    else if (!inInit) schedule(consumer);
-    return () => {
+    // Registered before connecting: a synchronous source may deliver (and this subscriber
+    // leave) while it is being subscribed.
+    subscriber.add(() => {
       consumer.scheduled?.unsubscribe();
       consumers.delete(consumer);
       if (consumers.size === 0 && connected) {
@@ -184,7 +192,9 @@ export function shareWatcher<K extends KubeObject>(
         upstream = undefined;
         current?.unsubscribe();
       }
-    };
+    });
+    if (!connected) connect();
+    else if (!inInit) schedule(consumer);
   });
 
   return { events$, store };
