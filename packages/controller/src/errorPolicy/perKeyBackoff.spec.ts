@@ -1,5 +1,11 @@
 import { jest } from '@jest/globals';
-import { ApiError, exponentialBackoff, HttpError, type KubeObject } from '@kube-rx/core';
+import {
+  ApiError,
+  exponentialBackoff,
+  HttpError,
+  permanent as markPermanent,
+  type KubeObject,
+} from '@kube-rx/core';
 import { Action } from '../action.js';
 import { normalizeErrorPolicy } from './errorPolicy.js';
 import { perKeyBackoff } from './perKeyBackoff.js';
@@ -67,6 +73,27 @@ describe('perKeyBackoff', () => {
     const action = await policy.onError(obj('a'), permanent, 'ctx');
     expect(action).toBe(Action.awaitChange());
     expect(recorded).toEqual([['a', permanent, 'ctx']]);
+  });
+
+  it('retries network failures and unknown errors; only permanent() waits for a change', () => {
+    const recorded: unknown[] = [];
+    const policy = perKeyBackoff(noJitter, {
+      recordCondition: (_o, error) => void recorded.push(error),
+    });
+    const fetchFailed = new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+    // Synchronous answers (no Promise) for everything but a recorded condition.
+    const first = policy.onError(obj('a'), fetchFailed, undefined) as Action;
+    const second = policy.onError(obj('a'), new Error('bug'), undefined) as Action;
+    const third = policy.onError(obj('a'), 'a thrown string', undefined) as Action;
+    expect([first, second, third].map((action) => action.requeueAfter)).toEqual([
+      1_000, 2_000, 4_000,
+    ]);
+    expect(recorded).toEqual([]);
+    const invalid = markPermanent(new Error('spec.size is required'));
+    return Promise.resolve(policy.onError(obj('b'), invalid, undefined)).then((action) => {
+      expect(action).toBe(Action.awaitChange());
+      expect(recorded).toEqual([invalid]);
+    });
   });
 
   it('requeues with the backoff when recording the condition fails', async () => {
