@@ -55,7 +55,7 @@ export function createObject(
   if (definition.tracksGeneration) object.metadata.generation = 1;
   else delete object.metadata.generation;
   if (definition.statusSubresource) delete object.status;
-  applyCreateDefaults(definition, object, now);
+  applyCreateDefaults(definition, object, now, () => context.store.list(definition));
   const stored = context.store.insert(definition, object);
   if (definition.group === 'apiextensions.k8s.io' && !context.store.simulating) {
     for (const config of crdResources(stored.object)) context.registry.register(config);

@@ -1,18 +1,28 @@
 import type { KubeObject } from '@kube-rx/core';
+import type { StoredObject } from '../store/storedObject.js';
+import { applyDeploymentDefaults } from './deploymentDefaults.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
+import { applyServiceDefaults } from './serviceDefaults.js';
 
 type Mutable = KubeObject & Record<string, unknown>;
 
 /**
  * Fields the apiserver fills in on create for particular kinds: a Namespace gets
  * `spec.finalizers: [kubernetes]` and `status.phase: Active`, a Pod `status.phase: Pending`, a
- * CustomResourceDefinition its accepted names and Established condition.
+ * CustomResourceDefinition its accepted names and Established condition, a Service its cluster
+ * IP and defaults (`existing` are the Services already stored), a Deployment its spec defaults.
  */
 export function applyCreateDefaults(
   definition: ResourceDefinition,
   object: Mutable,
   now: string,
+  existing: () => readonly StoredObject[],
 ): void {
+  if (definition.group === '' && definition.plural === 'services') {
+    applyServiceDefaults(object, existing());
+  } else if (definition.group === 'apps' && definition.plural === 'deployments') {
+    applyDeploymentDefaults(object);
+  }
   if (definition.group === '' && definition.plural === 'namespaces') {
     object.spec = { finalizers: ['kubernetes'] };
     object.status = { phase: 'Active' };
@@ -48,7 +58,7 @@ function condition(type: string, reason: string, message: string, now: string) {
 export function deleteReturnsObject(definition: ResourceDefinition): boolean {
   if (definition.custom) return true;
   return (
-    (definition.group === '' && ['pods', 'namespaces'].includes(definition.plural)) ||
+    (definition.group === '' && ['pods', 'namespaces', 'services'].includes(definition.plural)) ||
     definition.group === 'apiextensions.k8s.io'
   );
 }

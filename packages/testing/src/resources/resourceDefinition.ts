@@ -82,7 +82,15 @@ export const builtinResources: readonly ResourceDefinition[] = [
   builtin('', 'Pod', 'pods', { statusSubresource: true, shortNames: ['po'] }),
   builtin('', 'ConfigMap', 'configmaps', { shortNames: ['cm'] }),
   builtin('', 'Secret', 'secrets'),
+  builtin('', 'Service', 'services', { statusSubresource: true, shortNames: ['svc'] }),
+  builtin('', 'ServiceAccount', 'serviceaccounts', { shortNames: ['sa'] }),
+  builtin('', 'Node', 'nodes', { namespaced: false, statusSubresource: true, shortNames: ['no'] }),
   builtin('', 'Event', 'events', { shortNames: ['ev'] }),
+  builtin('apps', 'Deployment', 'deployments', {
+    statusSubresource: true,
+    tracksGeneration: true,
+    shortNames: ['deploy'],
+  }),
   builtin('coordination.k8s.io', 'Lease', 'leases'),
   builtin('events.k8s.io', 'Event', 'events', { shortNames: ['ev'] }),
   builtin('apiextensions.k8s.io', 'CustomResourceDefinition', 'customresourcedefinitions', {

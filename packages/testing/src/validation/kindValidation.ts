@@ -2,6 +2,7 @@ import type { KubeObject } from '@kube-rx/core';
 import { isPlainObject } from '../patch/mergePatch.js';
 import type { ResourceDefinition } from '../resources/resourceDefinition.js';
 import { badRequest, invalid, type FieldError } from '../status.js';
+import { validateDeployment } from './deploymentValidation.js';
 
 const MICRO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{6})(Z|[+-]\d{2}:\d{2})$/;
 const GO_MICRO_LAYOUT = '2006-01-02T15:04:05.000000Z07:00';
@@ -11,6 +12,7 @@ const GO_MICRO_LAYOUT = '2006-01-02T15:04:05.000000Z07:00';
  * - coordination.k8s.io Lease: `spec.acquireTime`/`spec.renewTime` are MicroTime (exactly six
  *   fractional digits; `Date.toISOString()` output is rejected with 400). Offsets become UTC.
  * - events.k8s.io Event: the required fields, in the apiserver's two rounds of 422 causes.
+ * - apps/v1 Deployment: a selector that selects the pod template's labels.
  *
  * Mutates `object` to its normalised form; throws a StatusError when invalid.
  */
@@ -19,6 +21,8 @@ export function validateKindSpecific(definition: ResourceDefinition, object: Kub
     validateLease(object as KubeObject & { spec?: Record<string, unknown> });
   } else if (definition.group === 'events.k8s.io' && definition.plural === 'events') {
     validateEventsV1(definition, object as KubeObject & Record<string, unknown>);
+  } else if (definition.group === 'apps' && definition.plural === 'deployments') {
+    validateDeployment(definition, object);
   }
 }
 
