@@ -10,12 +10,16 @@ import {
 import {
   createStore,
   metadataWatcher,
+  predicateFilter,
   reflect,
   watcher,
   type ListWatchApi,
   type MetadataListWatchApi,
+  type Predicate,
+  type PredicateFilterConfig,
   type Store,
   type WatcherConfig,
+  type WatcherEvent,
 } from '@kube-rx/watcher';
 import {
   asyncScheduler,
@@ -29,6 +33,7 @@ import {
   mergeMap,
   Observable,
   Subject,
+  type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
 import type { ErrorPolicy } from '../errorPolicy/errorPolicy.js';
@@ -88,12 +93,23 @@ export interface ControllerConfig extends Omit<
   triggerBackoff?: BackoffStrategy;
 }
 
-type TriggerFactory = (context: TriggerContext) => Observable<ReconcileRequest>;
+/**
+ * One trigger stream of a controller: `source` (a watcher, or the user's stream) gets the trigger
+ * backoff, then `toRequests` turns what it emits into requests. `label` names it in metrics.
+ */
+interface Trigger {
+  readonly label: string;
+  readonly source: (scheduler: SchedulerLike) => Observable<unknown>;
+  readonly toRequests: OperatorFunction<unknown, ReconcileRequest>;
+}
 
-interface TriggerContext {
-  scheduler: SchedulerLike;
-  strategy: BackoffStrategy;
-  reportError: (error: unknown, watcherLabel: string) => void;
+/** Builds a {@link Trigger} with its types checked, stored without them. */
+function trigger<T>(
+  label: string,
+  source: (scheduler: SchedulerLike) => Observable<T>,
+  toRequests: OperatorFunction<T, ReconcileRequest>,
+): Trigger {
+  return { label, source, toRequests: toRequests as OperatorFunction<unknown, ReconcileRequest> };
 }
 
 /**
@@ -136,7 +152,9 @@ export class Controller<K extends KubeObject> {
   /** The cache of the main kind, filled while `run` is subscribed. */
   readonly store: Store<K>;
   private readonly resource: ApiResource | undefined;
-  private readonly triggers: TriggerFactory[] = [];
+  private readonly triggers: Trigger[] = [];
+  private mainPredicate:
+    ((source: Observable<WatcherEvent<K>>) => Observable<WatcherEvent<K>>) | undefined;
   private readonly shutdownSignals: Array<Observable<unknown>> = [];
   private config: ControllerConfig = {};
 
@@ -155,10 +173,11 @@ export class Controller<K extends KubeObject> {
     if (stream) {
       this.store = stream.store;
       this.resource = stream.resource;
-      this.triggers.push(({ strategy, scheduler, reportError }) =>
-        stream.objects$.pipe(
-          backoff(strategy, { scheduler, onError: (error) => reportError(error, 'main') }),
-          map((object) => ({ ref: objectRef(object), reason: ReconcileReason.objectUpdated() })),
+      this.triggers.push(
+        trigger(
+          'main',
+          () => stream.objects$,
+          map((object: K) => ({ ref: objectRef(object), reason: ReconcileReason.objectUpdated() })),
         ),
       );
       return;
@@ -169,11 +188,15 @@ export class Controller<K extends KubeObject> {
     const { store, writer } = createStore<K>();
     this.store = store;
     this.resource = api.resource;
-    this.triggers.push(({ strategy, scheduler, reportError }) =>
-      watcher(api, { scheduler, ...watcherConfig }).pipe(
-        backoff(strategy, { scheduler, onError: (error) => reportError(error, 'main') }),
-        reflect(writer),
-        triggerSelf(),
+    this.triggers.push(
+      trigger(
+        'main',
+        (scheduler) => watcher(api, { scheduler, ...watcherConfig }),
+        (events$: Observable<WatcherEvent<K>>) => {
+          const reflected$ = events$.pipe(reflect(writer));
+          const predicate = this.mainPredicate;
+          return (predicate ? predicate(reflected$) : reflected$).pipe(triggerSelf());
+        },
       ),
     );
   }
@@ -232,12 +255,10 @@ export class Controller<K extends KubeObject> {
     const { controllerOnly = false, ...watcherConfig } = config;
     const childKind = api.resource.kind;
     const owners = triggerOwners(main, { controllerOnly, childResource: api.resource });
-    this.triggers.push(({ strategy, scheduler, reportError }) =>
-      metadataWatcher(api, { scheduler, ...watcherConfig }).pipe(
-        backoff(strategy, {
-          scheduler,
-          onError: (error) => reportError(error, `owns:${childKind}`),
-        }),
+    this.triggers.push(
+      trigger(
+        `owns:${childKind}`,
+        (scheduler) => metadataWatcher(api, { scheduler, ...watcherConfig }),
         owners,
       ),
     );
@@ -267,11 +288,8 @@ export class Controller<K extends KubeObject> {
       throw new TypeError('Controller.watches: mapper must be a function');
     const label = `watches:${api.resource?.kind ?? 'object'}`;
     const others = triggerOthers(mapper, api.resource);
-    this.triggers.push(({ strategy, scheduler, reportError }) =>
-      watcher(api, { scheduler, ...config }).pipe(
-        backoff(strategy, { scheduler, onError: (error) => reportError(error, label) }),
-        others,
-      ),
+    this.triggers.push(
+      trigger(label, (scheduler) => watcher(api, { scheduler, ...config }), others),
     );
     return this;
   }
@@ -288,9 +306,10 @@ export class Controller<K extends KubeObject> {
   reconcileOn(trigger$: Observable<ObjectRef | ReconcileRequest>): this {
     if (!isObservable(trigger$))
       throw new TypeError('Controller.reconcileOn: expected an Observable');
-    this.triggers.push(({ strategy, scheduler, reportError }) =>
-      trigger$.pipe(
-        backoff(strategy, { scheduler, onError: (error) => reportError(error, 'trigger') }),
+    this.triggers.push(
+      trigger(
+        'trigger',
+        () => trigger$,
         map((value) =>
           'ref' in value && 'reason' in value
             ? (value as ReconcileRequest)
@@ -314,9 +333,10 @@ export class Controller<K extends KubeObject> {
     if (!isObservable(trigger$))
       throw new TypeError('Controller.reconcileAllOn: expected an Observable');
     const store = this.store;
-    this.triggers.push(({ strategy, scheduler, reportError }) =>
-      trigger$.pipe(
-        backoff(strategy, { scheduler, onError: (error) => reportError(error, 'trigger') }),
+    this.triggers.push(
+      trigger(
+        'trigger',
+        () => trigger$,
         mergeMap(() =>
           store.list().map((object) => ({
             ref: objectRef(object),
@@ -325,6 +345,35 @@ export class Controller<K extends KubeObject> {
         ),
       ),
     );
+    return this;
+  }
+
+  /**
+   * Reconciles a change of the main object only when `predicate` says it matters, like
+   * kube-runtime's `predicate_filter`: with `generation`, a status write (which does not bump
+   * `metadata.generation`) no longer triggers another reconcile. Uses the watcher package's
+   * predicates (`generation`, `labels`, `annotations`, `finalizers`, `resourceVersion`,
+   * `combine`, `fallback`) or your own.
+   *
+   * What always passes: the objects of a (re)list (so a relist is reconciled at its new state),
+   * deletions and objects being deleted (finalizers must run), and a re-created object (new
+   * uid). The store still holds every version: the filter decides only what triggers a run.
+   * Other triggers (`owns`, `watches`, requeues) are not filtered. Calling it again replaces the
+   * predicate; `config` is `predicateFilter`'s (`ttl` of the per-object memory).
+   *
+   * @example
+   * ```ts
+   * new Controller(widgets).withPredicate(generation).run(reconcile, perKeyBackoff(), ctx);
+   * ```
+   */
+  withPredicate(predicate: Predicate<K>, config: PredicateFilterConfig = {}): this {
+    predicateFilter(predicate, config); // validates now
+    this.mainPredicate = (events$) => {
+      // Built per subscription, with the clock the controller is configured with by then.
+      const scheduler = this.config.scheduler;
+      const filterConfig = { ...(scheduler ? { scheduler } : {}), ...config, passLists: true };
+      return events$.pipe(predicateFilter(predicate, filterConfig));
+    };
     return this;
   }
 
@@ -417,22 +466,24 @@ export class Controller<K extends KubeObject> {
     applier(reconcile, errorPolicy, context, store, EMPTY, applierConfig);
     return defer(() => {
       const queueErrors$ = new Subject<unknown>();
-      const triggerContext: TriggerContext = {
-        scheduler,
-        strategy,
-        reportError: (error, watcherLabel) => {
-          config.metrics?.watcherRestarts.inc({ controller: name, watcher: watcherLabel });
-          queueErrors$.next(error);
-        },
-      };
-      return applier(
-        reconcile,
-        errorPolicy,
-        context,
-        store,
-        merge(...triggers.map((trigger) => trigger(triggerContext))),
-        { ...applierConfig, queueErrors: queueErrors$ },
+      // The one place where trigger streams get their backoff: each failure is counted and
+      // reported as a QueueError, and the stream resumes.
+      const requests$ = triggers.map(({ label, source, toRequests }) =>
+        source(scheduler).pipe(
+          backoff(strategy, {
+            scheduler,
+            onError: (error) => {
+              config.metrics?.watcherRestarts.inc({ controller: name, watcher: label });
+              queueErrors$.next(error);
+            },
+          }),
+          toRequests,
+        ),
       );
+      return applier(reconcile, errorPolicy, context, store, merge(...requests$), {
+        ...applierConfig,
+        queueErrors: queueErrors$,
+      });
     });
   }
 }

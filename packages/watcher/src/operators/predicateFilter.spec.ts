@@ -99,6 +99,25 @@ describe('predicateFilter', () => {
     });
   });
 
+  it('with passLists, the objects of a relist pass and later changes are compared to them', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const events: Record<string, WatcherEvent<KubeObject>> = {
+        i: { type: 'Init' },
+        p: { type: 'InitApply', object: version(1) },
+        d: { type: 'InitDone' },
+        u: { type: 'Apply', object: version(1) },
+        v: { type: 'Apply', object: version(2) },
+      };
+      const source$ = cold('ipdipduv|', events);
+      expectObservable(source$.pipe(predicateFilter(generation, { passLists: true }))).toBe(
+        'ipdipd-v|',
+        events,
+      );
+      // Without it the second list's unchanged object is filtered.
+      expectObservable(source$.pipe(predicateFilter(generation))).toBe('ipdi-d-v|', events);
+    });
+  });
+
   it('throws a TypeError at creation for a bad config', () => {
     expect(() => predicateFilter(generation, { ttl: 0 })).toThrow(TypeError);
     expect(() => predicateFilter(undefined as never)).toThrow(TypeError);
