@@ -1,4 +1,4 @@
-import { EMPTY, firstValueFrom, of, throwError } from 'rxjs';
+import { EMPTY, firstValueFrom, Observable, of, Subject, takeUntil, throwError } from 'rxjs';
 import { Action } from './action.js';
 import { toActionObservable } from './reconcileOutput.js';
 
@@ -38,5 +38,25 @@ describe('toActionObservable', () => {
     await expect(firstValueFrom(toActionObservable(() => ({}) as never))).rejects.toThrow(
       TypeError,
     );
+  });
+});
+
+describe('toActionObservable with a synchronous source', () => {
+  it('should stop listening to a synchronous observable when unsubscribed', () => {
+    let produced = 0;
+    const stop$ = new Subject<void>();
+    const endless = new Observable<Action>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        if (i === 2) stop$.next();
+        subscriber.next(Action.awaitChange());
+      }
+    });
+    let completed = false;
+    toActionObservable(() => endless)
+      .pipe(takeUntil(stop$))
+      .subscribe({ complete: () => (completed = true) });
+    expect(completed).toBe(true);
+    expect(produced).toBe(3);
   });
 });

@@ -1,4 +1,13 @@
-import { from, isObservable, Observable, of, type ObservableInput } from 'rxjs';
+import {
+  defer,
+  from,
+  isObservable,
+  last,
+  map,
+  of,
+  type Observable,
+  type ObservableInput,
+} from 'rxjs';
 import { Action } from './action.js';
 
 /**
@@ -18,44 +27,27 @@ export type ReconcileOutput = Action | PromiseLike<Action> | Observable<Action>;
  * ```
  */
 export function toActionObservable(run: () => ReconcileOutput): Observable<Action> {
-  return new Observable<Action>((subscriber) => {
-    let output: ReconcileOutput;
-    try {
-      output = run();
-    } catch (error) {
-      subscriber.error(error);
-      return undefined;
-    }
-    if (Action.isAction(output)) {
-      subscriber.next(output);
-      subscriber.complete();
-      return undefined;
-    }
+  // defer turns a synchronous throw of `run` into an error of the Observable.
+  return defer(() => {
+    const output: ReconcileOutput = run();
+    if (Action.isAction(output)) return of(output);
     const source: Observable<unknown> = isObservable(output)
       ? output
       : isPromiseLike(output)
         ? from(output as ObservableInput<unknown>)
         : of(output);
-    let last: { value: unknown } | undefined;
-    return source.subscribe({
-      next: (value) => {
-        last = { value };
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => {
-        if (last === undefined) {
-          subscriber.error(new TypeError('reconcile completed without returning an Action'));
-        } else if (!Action.isAction(last.value)) {
-          subscriber.error(
-            new TypeError(`reconcile must return an Action, got ${describeValue(last.value)}`),
-          );
-        } else {
-          subscriber.next(last.value);
-          subscriber.complete();
-        }
-      },
-    });
+    return source.pipe(last(null, NO_VALUE), map(toAction));
   });
+}
+
+const NO_VALUE: unique symbol = Symbol('no value');
+
+function toAction(value: unknown): Action {
+  if (value === NO_VALUE) throw new TypeError('reconcile completed without returning an Action');
+  if (!Action.isAction(value)) {
+    throw new TypeError(`reconcile must return an Action, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -9,13 +9,15 @@ import {
   NEVER,
   of,
   range,
+  Observable,
   Subject,
+  take,
   throwError,
   timer,
   TimeoutError,
   toArray,
 } from 'rxjs';
-import type { Observable, OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { runner } from './runner.js';
 import type { RunOutcome } from './runner.js';
@@ -465,5 +467,26 @@ describe('runner', () => {
         );
       });
     });
+  });
+});
+
+describe('runner with a synchronous source', () => {
+  it('should stop listening to a synchronous observable when unsubscribed', () => {
+    let produced = 0;
+    const messages = new Observable<string>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        subscriber.next(`key-${i}`);
+      }
+    });
+    const keys: string[] = [];
+    messages
+      .pipe(
+        runner((key: string) => key.length, { key: (key) => key }),
+        take(2),
+      )
+      .subscribe((outcome) => keys.push(outcome.key));
+    expect(keys).toEqual(['key-0', 'key-1']);
+    expect(produced).toBe(2);
   });
 });

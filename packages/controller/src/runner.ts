@@ -9,6 +9,7 @@ import {
   take,
   timeout as timeoutWith,
 } from 'rxjs';
+import { subscribeWithin } from '@kube-rx/core';
 import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { defaultMessageKey } from './queue/defaultMessageKey.js';
 import { Err, Ok } from './result.js';
@@ -246,7 +247,8 @@ export function runner<T, R>(
 
       const subscription = subscriber.closed
         ? undefined
-        : source.subscribe({
+        : // Registered with `subscriber` first, so a synchronous source stops when downstream leaves.
+          subscribeWithin(subscriber, source, {
             next(message) {
               if (subscriber.closed) return;
               let key: string;

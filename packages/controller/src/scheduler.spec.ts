@@ -1,4 +1,4 @@
-import { interval, map, queueScheduler, Subject, take } from 'rxjs';
+import { interval, map, Observable, queueScheduler, Subject, take } from 'rxjs';
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { ObjectRef } from '@kube-rx/core';
@@ -430,5 +430,24 @@ describe('scheduler', () => {
       requests$.next(req('a', now - 20));
       expect(seen).toEqual(['a', 'b', 'a']);
     });
+  });
+});
+
+describe('scheduler with a synchronous source', () => {
+  it('should stop listening to a synchronous observable when unsubscribed', () => {
+    const clock = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    let produced = 0;
+    const requests = new Observable<ScheduleRequest<string>>((subscriber) => {
+      for (let i = 0; !subscriber.closed; i++) {
+        produced++;
+        subscriber.next({ message: `key-${i}`, runAt: clock.now() });
+      }
+    });
+    const seen: string[] = [];
+    requests
+      .pipe(scheduler<string>({ key: (key) => key, scheduler: clock }), take(2))
+      .subscribe((key) => seen.push(key));
+    expect(seen).toEqual(['key-0', 'key-1']);
+    expect(produced).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import { asyncScheduler, Observable } from 'rxjs';
 import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import { subscribeWithin } from '@kube-rx/core';
 import { defaultMessageKey } from './queue/defaultMessageKey.js';
 import { DelayQueue } from './queue/delayQueue.js';
 
@@ -178,7 +179,8 @@ export function scheduler<T>(
         flush();
       }
 
-      const subscription = source.subscribe({
+      // Registered with `subscriber` first, so a synchronous source stops when downstream leaves.
+      const subscription = subscribeWithin(subscriber, source, {
         next(request) {
           if (subscriber.closed) return;
           const message = request.message;
