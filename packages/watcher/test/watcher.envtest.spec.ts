@@ -1,0 +1,184 @@
+import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
+import { firstValueFrom, type Subscription } from 'rxjs';
+import {
+  Api,
+  backoff,
+  ConfigMap,
+  exponentialBackoff,
+  isApiError,
+  Namespace,
+  type KubeObject,
+} from '@kube-rx/core';
+import { startEnvtest, type Envtest } from '@kube-rx/testing';
+import {
+  createStore,
+  isWatcherError,
+  reflect,
+  watcher,
+  type Store,
+  type WatcherConfig,
+  type WatcherError,
+  type WatcherEvent,
+} from '@kube-rx/watcher';
+import { describeEnvtest } from '../../testing/test/envtest/describeEnvtest.js';
+
+// The watcher against a real kube-apiserver. The watch cache is off so that a WATCH from a
+// compacted resourceVersion gets 410 at once (the cache would keep serving what it holds).
+let envtest: Envtest;
+let subscription: Subscription | undefined;
+
+const configMaps = (namespace: string, kubeConfig = envtest.kubeConfig()) =>
+  Api.namespaced<KubeObject>(kubeConfig, ConfigMap, namespace);
+
+async function createNamespace(name: string): Promise<void> {
+  await firstValueFrom(
+    Api.cluster<KubeObject>(envtest.kubeConfig(), Namespace).create({ metadata: { name } }),
+  );
+}
+
+const create = (namespace: string, name: string) =>
+  firstValueFrom(
+    configMaps(namespace).create({ metadata: { name }, data: { a: '1' } } as KubeObject),
+  );
+
+interface Run {
+  store: Store<KubeObject>;
+  errors: Array<{ at: number; error: WatcherError }>;
+  events: Array<WatcherEvent<KubeObject>['type']>;
+}
+
+function run(api: Api<KubeObject>, config: WatcherConfig = {}, initialDelay = 20): Run {
+  const { store, writer } = createStore<KubeObject>();
+  const result: Run = { store, errors: [], events: [] };
+  subscription = watcher(api, config)
+    .pipe(
+      backoff(exponentialBackoff({ initialDelay, maxDelay: initialDelay * 8, jitter: false }), {
+        onError: (error) => {
+          if (isWatcherError(error)) result.errors.push({ at: Date.now(), error });
+        },
+      }),
+      reflect(writer),
+    )
+    .subscribe((event) => result.events.push(event.type));
+  return result;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Whether the store holds exactly the server's objects at their resourceVersions. */
+async function converged(store: Store<KubeObject>, namespace: string): Promise<boolean> {
+  const listed = await firstValueFrom(configMaps(namespace).list());
+  const key = (objects: readonly KubeObject[]) =>
+    objects
+      .map((object) => `${object.metadata?.name}@${object.metadata?.resourceVersion}`)
+      .sort()
+      .join(',');
+  return key(store.list()) === key(listed.items);
+}
+
+describeEnvtest('watcher against kube-apiserver', () => {
+  beforeAll(async () => {
+    envtest = await startEnvtest({ watchCache: false, users: [{ name: 'lister' }] });
+    for (const namespace of ['w-restart', 'w-compact', 'w-rbac']) await createNamespace(namespace);
+  }, 60_000);
+  afterEach(() => {
+    subscription?.unsubscribe();
+    subscription = undefined;
+  });
+  afterAll(() => envtest?.close(), 30_000);
+
+  it('resumes after an apiserver restart and sees the changes made after it', async () => {
+    await create('w-restart', 'before');
+    const { store, errors } = run(configMaps('w-restart'));
+    await store.ready();
+    await envtest.restart();
+    await create('w-restart', 'after');
+    await until(() => store.get({ namespace: 'w-restart', name: 'after' }) !== undefined, 'synced');
+    expect(await converged(store, 'w-restart')).toBe(true);
+    // The open watch broke when the apiserver stopped; the watcher resumed through backoff.
+    expect(errors.length).toBeGreaterThan(0);
+    // Each failure resumes a WATCH from the last resourceVersion (etcd still has it): no relist.
+    for (const { error } of errors) {
+      expect(['WatchFailed', 'WatchStartFailed']).toContain(error.kind);
+      expect(error.resourceVersion).toBeDefined();
+    }
+  }, 60_000);
+
+  it('relists after etcd compaction made its resourceVersion too old (410 ERROR event)', async () => {
+    await create('w-compact', 'a');
+    const { store, errors, events } = run(configMaps('w-compact'), { timeoutSeconds: 1 });
+    await store.ready();
+    // Writes elsewhere move etcd's revision past the watcher's; compaction then drops it, and
+    // the next re-watch (after the 1 s server timeout) gets 410.
+    await create('w-restart', 'elsewhere-1');
+    await create('w-restart', 'elsewhere-2');
+    await envtest.compact();
+    await until(
+      () => errors.some(({ error }) => error.kind === 'WatchError' && error.status?.code === 410),
+      'a 410 ERROR event',
+    );
+    await create('w-compact', 'b');
+    await until(() => store.get({ namespace: 'w-compact', name: 'b' }) !== undefined, 'b synced');
+    expect(events.filter((type) => type === 'Init')).toHaveLength(2);
+    expect(await converged(store, 'w-compact')).toBe(true);
+  }, 60_000);
+
+  it('retries a WATCH that RBAC forbids with growing delays, and the error names verb and resource', async () => {
+    // "lister" may list ConfigMaps in w-rbac but not watch them.
+    const admin = envtest.kubeConfig();
+    const rbac = (plural: string) => ({
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      plural,
+      namespaced: true,
+      kind: plural === 'roles' ? 'Role' : 'RoleBinding',
+    });
+    await firstValueFrom(
+      Api.namespaced<KubeObject>(admin, rbac('roles'), 'w-rbac').create({
+        metadata: { name: 'list-only' },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+      } as KubeObject),
+    );
+    await firstValueFrom(
+      Api.namespaced<KubeObject>(admin, rbac('rolebindings'), 'w-rbac').create({
+        metadata: { name: 'lister' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'list-only' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'lister' }],
+      } as KubeObject),
+    );
+    await create('w-rbac', 'visible');
+    const api = configMaps('w-rbac', envtest.kubeConfigFor('lister'));
+    // RBAC bindings take effect within moments; the list succeeding shows this one has.
+    await until(
+      () =>
+        firstValueFrom(api.list()).then(
+          () => true,
+          () => false,
+        ),
+      'the role binding applies',
+    );
+    const { store, errors } = run(api, {}, 100);
+    await store.ready();
+    await until(() => errors.length >= 4, 'four retries');
+    subscription?.unsubscribe();
+
+    expect(store.get({ namespace: 'w-rbac', name: 'visible' })).toBeDefined();
+    for (const { error } of errors) {
+      expect(error.kind).toBe('WatchStartFailed');
+      expect(isApiError(error.cause, 403)).toBe(true);
+      expect(error.message).toMatch(/watch/);
+      expect(error.message).toMatch(/configmaps/);
+    }
+    // Backoff 100, 200, 400 ms (no jitter): each gap longer than the one before.
+    const gaps = errors.slice(0, 4).map(({ at }, index, all) => at - (all[index - 1]?.at ?? at));
+    expect(gaps[2]!).toBeGreaterThan(gaps[1]! * 1.4);
+    expect(gaps[3]!).toBeGreaterThan(gaps[2]! * 1.4);
+    process.stdout.write(`watcher 403 error: ${errors[0]!.error.message}\n`);
+  }, 60_000);
+});
