@@ -11,6 +11,8 @@ const FINALIZER = 'widgets.example.com/cleanup';
 
 let harness: Harness;
 let subscription: Subscription | undefined;
+/** What the runs of the controller under test saw, in order. */
+let runsSeen: Run[] = [];
 
 beforeEach(async () => {
   harness = await startHarness();
@@ -72,8 +74,6 @@ async function readyWithFinalizers(names: string[]): Promise<void> {
     await eventually(() => lastRun(runsSeen, name)?.resourceVersion === versionOf(current));
   }
 }
-
-let runsSeen: Run[] = [];
 
 async function changeWhileWatchesAreDown(): Promise<{ a: Widget; b: Widget }> {
   const { widgets, server } = harness;
