@@ -14,7 +14,6 @@ import {
   type ApiError,
   type HttpError,
   type KubeObject,
-  type WatchEvent,
 } from '@kube-rx/core';
 import {
   TEST_TOKEN,
@@ -440,7 +439,7 @@ describe('Api.watch over HTTP', () => {
     finish();
   });
 
-  it('a malformed line fails with SerdeError after the events before it', async () => {
+  it('a malformed line is reported to onInvalidItem and skipped; the lines after it are kept', async () => {
     server.handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write(payload.subarray(0, payload.indexOf('\n') + 1));
@@ -448,12 +447,14 @@ describe('Api.watch over HTTP', () => {
         '{"type":"MODIFIED","object":{"kind":"ConfigMap"}}\n' + JSON.stringify(lines[3]) + '\n',
       );
     });
-    const received: WatchEvent<ConfigMapObject>[] = [];
-    const error = await new Promise<unknown>((resolve) => {
-      api.watch().subscribe({ next: (event) => received.push(event), error: resolve });
+    const reported: unknown[] = [];
+    const reporting = Api.namespaced<ConfigMapObject>(server.kubeConfig(), ConfigMap, 'fx', {
+      onInvalidItem: (error) => reported.push(error),
     });
-    expect(isSerdeError(error)).toBe(true);
-    expect(received).toEqual([lines[0]]);
+    const received = await lastValueFrom(reporting.watch().pipe(toArray()));
+    expect(received).toEqual([lines[0], lines[3]]);
+    expect(reported).toHaveLength(1);
+    expect(isSerdeError(reported[0])).toBe(true);
   });
 
   it('a non-2xx watch answer → ApiError', async () => {

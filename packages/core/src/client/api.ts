@@ -9,7 +9,9 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { isApiError } from '../errors/apiError.js';
+import type { SerdeError } from '../errors/serdeError.js';
 import type { Status } from '../errors/status.js';
+import { describeError } from '../logging/describeError.js';
 import type { Logger } from '../logging/createLogger.js';
 import { defaultLogger } from '../logging/defaultLogger.js';
 import { retryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
@@ -41,8 +43,15 @@ export interface ApiConfig {
    * where you want it.
    */
   retry?: RetryPolicy | boolean;
-  /** Where retries are logged. Default: `defaultLogger()` at the time of logging. */
+  /** Where retries and skipped items are logged. Default: `defaultLogger()` at the time of logging. */
   logger?: Logger;
+  /**
+   * Called for each item a LIST or WATCH skips because it is malformed, with a `SerdeError`
+   * saying why: a watch line that is not JSON or has an unknown event type, an object without
+   * `metadata` or without `metadata.name` (in a watch event or a list's `items`). The rest of the
+   * response is kept. Default: a `warn` line on `logger`.
+   */
+  onInvalidItem?: (error: SerdeError) => void;
   /**
    * Clock of `Retry-After` dates and scheduler of retry waits (unless the policy has its own).
    * Default `asyncScheduler`.
@@ -100,6 +109,7 @@ export class Api<K extends KubeObject> {
   // Applied to every non-watch call: the client-level retry, or identity. Built (and its policy
   // validated) once, when the Api is created.
   private readonly retryOperator: <T>(source: Observable<T>) => Observable<T>;
+  private readonly reportInvalid: (error: SerdeError) => void;
 
   private constructor(
     kubeConfig: KubeConfig,
@@ -117,6 +127,19 @@ export class Api<K extends KubeObject> {
     this.namespace = namespace;
     this.config = config;
     this.retryOperator = makeRetryOperator(config);
+    if (config.onInvalidItem !== undefined && typeof config.onInvalidItem !== 'function') {
+      throw new TypeError('Api: onInvalidItem must be a function');
+    }
+    const onInvalidItem = config.onInvalidItem;
+    const logger = config.logger;
+    this.reportInvalid =
+      onInvalidItem ??
+      ((error: SerdeError) =>
+        (logger ?? defaultLogger()).warn('skipped a malformed item', {
+          component: 'api',
+          resource: resource.plural,
+          error: describeError(error),
+        }));
   }
 
   /**
@@ -244,7 +267,9 @@ export class Api<K extends KubeObject> {
 
   /**
    * Lists objects (one page when `limit` is set: pass `metadata.continue` back as `continue`).
-   * `resourceVersion: '0'` lets the server answer from its cache.
+   * `resourceVersion: '0'` lets the server answer from its cache. A body that is not JSON fails
+   * with a `SerdeError`; an item without `metadata.name` is left out and reported to
+   * `onInvalidItem`.
    *
    * @example
    * ```ts
@@ -254,7 +279,7 @@ export class Api<K extends KubeObject> {
    */
   list(params: ListParams = {}): Observable<ObjectList<K>> {
     const path = resourcePath(this.resource, this.namespace) + listQuery(params);
-    return this.call({ method: 'GET', path }, listResponse<K>);
+    return this.call({ method: 'GET', path }, this.listReader<K>());
   }
 
   /**
@@ -270,7 +295,7 @@ export class Api<K extends KubeObject> {
     const path = resourcePath(this.resource, this.namespace) + listQuery(params);
     return this.call(
       { method: 'GET', path, accept: METADATA_LIST_ACCEPT },
-      listResponse<PartialObjectMetadata>,
+      this.listReader<PartialObjectMetadata>(),
     );
   }
 
@@ -372,7 +397,8 @@ export class Api<K extends KubeObject> {
    * (`timeoutSeconds`); unsubscribing closes the connection.
    *
    * Fails with `ApiError` for a non-2xx answer, `HttpError` (stage `'body'`) when the stream
-   * breaks, `SerdeError` for a malformed line (after every line before it was emitted).
+   * breaks. A malformed line (not JSON, unknown type, object without `metadata.name`) is skipped
+   * and reported to `onInvalidItem`; the stream goes on.
    * Never retried by `config.retry`: resuming from the last resourceVersion is the watcher's job.
    *
    * @example
@@ -458,7 +484,15 @@ export class Api<K extends KubeObject> {
 
   private stream<E>(request: KubeFetchRequest): Observable<WatchEvent<E>> {
     const scheduler = this.config.scheduler ?? asyncScheduler;
-    return kubeFetch<WatchEvent<E>>(this.kubeConfig, request, scheduler, watchResponse<E>);
+    const report = this.reportInvalid;
+    return kubeFetch<WatchEvent<E>>(this.kubeConfig, request, scheduler, (response, out, context) =>
+      watchResponse<E>(response, out, context, report),
+    );
+  }
+
+  private listReader<E>(): ResponseHandler<ObjectList<E>> {
+    const report = this.reportInvalid;
+    return (response, out, context) => listResponse<E>(response, out, context, report);
   }
 }
 

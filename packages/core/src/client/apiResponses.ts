@@ -37,9 +37,10 @@ export async function objectResponse<K>(
 }
 
 /**
- * Reads a LIST. `metadata` defaults to `{}` and an `items: null` to `[]`.
+ * Reads a LIST. `metadata` defaults to `{}` and an `items: null` to `[]`. With `onInvalid`, an
+ * item that is not an object with `metadata.name` is left out and reported there.
  *
- * @throws SerdeError when `items` is neither an array nor absent/null.
+ * @throws SerdeError when the body is not JSON, or `items` is neither an array nor absent/null.
  *
  * @example
  * ```ts
@@ -50,6 +51,7 @@ export async function listResponse<K>(
   response: Response,
   subscriber: Subscriber<ObjectList<K>>,
   context: KubeFetchContext,
+  onInvalid?: (error: SerdeError) => void,
 ): Promise<void> {
   const body = (await readJsonResponse(response, context)) as Partial<ObjectList<K>>;
   const items = body.items as unknown;
@@ -59,6 +61,7 @@ export async function listResponse<K>(
     });
   }
   body.items ??= [];
+  if (onInvalid !== undefined) body.items = namedItems(body.items, context, onInvalid);
   body.metadata ??= {};
   subscriber.next(body as ObjectList<K>);
   subscriber.complete();
@@ -98,9 +101,10 @@ export async function deleteResponse<K>(
 /**
  * Streams a WATCH body: each chunk is decoded as it arrives and every complete line is emitted
  * at once (see {@link WatchEventDecoder}); the end of the body completes the subscriber. Stops
- * reading as soon as the subscriber is closed.
+ * reading as soon as the subscriber is closed. With `onInvalid`, a malformed line is reported
+ * there and skipped.
  *
- * @throws ApiError for a non-2xx status; SerdeError for a malformed line.
+ * @throws ApiError for a non-2xx status; SerdeError for a malformed line without `onInvalid`.
  *
  * @example
  * ```ts
@@ -111,13 +115,14 @@ export async function watchResponse<K>(
   response: Response,
   subscriber: Subscriber<WatchEvent<K>>,
   context: KubeFetchContext,
+  onInvalid?: (error: SerdeError) => void,
 ): Promise<void> {
   if (response.status < 200 || response.status > 299) {
     throw await apiErrorFromResponse(response, context);
   }
   const body = response.body;
   if (body !== null) {
-    const decoder = new WatchEventDecoder<K>();
+    const decoder = new WatchEventDecoder<K>(onInvalid === undefined ? {} : { onInvalid });
     const emit = (event: WatchEvent<K>): void => subscriber.next(event);
     const reader = body.getReader();
     for (;;) {
@@ -129,6 +134,30 @@ export async function watchResponse<K>(
     decoder.end(emit);
   }
   subscriber.complete();
+}
+
+/** `items` without those that have no `metadata.name` (each reported); the same array when all do. */
+function namedItems<K>(
+  items: K[],
+  context: KubeFetchContext,
+  onInvalid: (error: SerdeError) => void,
+): K[] {
+  let kept: K[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as { metadata?: { name?: unknown } | null } | null;
+    const name = typeof item === 'object' && item !== null ? item.metadata?.name : undefined;
+    if (typeof name === 'string' && name !== '') {
+      kept?.push(item as K);
+      continue;
+    }
+    kept ??= items.slice(0, i);
+    onInvalid(
+      new SerdeError(`${context.method} ${context.url}: list item ${i} has no metadata.name`, {
+        body: JSON.stringify(item) ?? String(item),
+      }),
+    );
+  }
+  return kept ?? items;
 }
 
 function hasObjectField(body: object, field: string): boolean {

@@ -91,3 +91,91 @@ describe('parseWatchLine', () => {
     expect(parseWatchLine('{"type":"BOOKMARK","object":{"kind":"Pod"}}').type).toBe('BOOKMARK');
   });
 });
+
+describe('WatchEventDecoder with onInvalid (bad lines are reported and skipped)', () => {
+  const line = (event: unknown): string => JSON.stringify(event) + '\n';
+  const decodeSkipping = (
+    chunks: string[],
+  ): { out: WatchEvent<unknown>[]; reported: Array<{ message: string; snippet?: string }> } => {
+    const reported: Array<{ message: string; snippet?: string }> = [];
+    const decoder = new WatchEventDecoder<unknown>({
+      onInvalid: (error) =>
+        reported.push({
+          message: error.message,
+          ...(error.bodySnippet ? { snippet: error.bodySnippet } : {}),
+        }),
+    });
+    const out: WatchEvent<unknown>[] = [];
+    for (const chunk of chunks) decoder.push(new TextEncoder().encode(chunk), (e) => out.push(e));
+    decoder.end((e) => out.push(e));
+    return { out, reported };
+  };
+
+  it('skips a malformed line and keeps every line after it', () => {
+    const { out, reported } = decodeSkipping([
+      line(events[0]) + '{"type":"ADDED",\n' + line(events[1]) + line(events[4]),
+    ]);
+    expect(out).toEqual([events[0], events[1], events[4]]);
+    expect(reported).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('not valid JSON'),
+        snippet: '{"type":"ADDED",',
+      }),
+    ]);
+  });
+
+  it('skips an unknown event type, an object without metadata and one without a name', () => {
+    const { out, reported } = decodeSkipping([
+      line({ type: 'SYNC', object: { metadata: { name: 'x' } } }),
+      line({ type: 'ADDED', object: { kind: 'ConfigMap' } }),
+      line({ type: 'MODIFIED', object: { kind: 'ConfigMap', metadata: { resourceVersion: '9' } } }),
+      line(events[0]),
+    ]);
+    expect(out).toEqual([events[0]]);
+    expect(reported.map((r) => r.message)).toEqual([
+      'unknown watch event type "SYNC"',
+      'watch ADDED event object has no metadata',
+      'watch MODIFIED event object has no metadata.name',
+    ]);
+  });
+
+  it('reassembles a line split across chunks, and reports a truncated last line', () => {
+    const text = line(events[0]) + line(events[1]);
+    const cut = text.length - 10;
+    const { out, reported } = decodeSkipping([
+      text.slice(0, 7),
+      text.slice(7, cut),
+      text.slice(cut),
+    ]);
+    expect(out).toEqual([events[0], events[1]]);
+    expect(reported).toEqual([]);
+    const truncated = decodeSkipping([line(events[0]) + line(events[1]).slice(0, 30)]);
+    expect(truncated.out).toEqual([events[0]]);
+    expect(truncated.reported).toHaveLength(1);
+  });
+
+  it('decodes a 2 MB object arriving in 64 KB chunks', () => {
+    const big = {
+      type: 'ADDED',
+      object: {
+        kind: 'ConfigMap',
+        metadata: { name: 'big' },
+        data: { blob: 'x'.repeat(2 * 1024 * 1024) },
+      },
+    };
+    const text = line(big) + line(events[0]);
+    const chunks: string[] = [];
+    for (let i = 0; i < text.length; i += 65_536) chunks.push(text.slice(i, i + 65_536));
+    const { out, reported } = decodeSkipping(chunks);
+    expect(reported).toEqual([]);
+    expect(out).toHaveLength(2);
+    expect((out[0]?.object as { data: { blob: string } }).data.blob).toHaveLength(2 * 1024 * 1024);
+  });
+});
+
+describe('parseWatchLine and an ERROR Status with a non-numeric code', () => {
+  it.each(['"Gone"', 'null', '410.5'])('reads code %s as 500', (code) => {
+    const event = parseWatchLine(`{"type":"ERROR","object":{"kind":"Status","code":${code}}}`);
+    expect((event.object as { code: unknown }).code).toBe(500);
+  });
+});

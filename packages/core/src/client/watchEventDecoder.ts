@@ -9,8 +9,10 @@ import type { WatchEvent } from './types.js';
  * carried over. Each line is `JSON.parse`d once and the parsed object is emitted as is (no copy).
  *
  * A line that is not JSON, not an object with a known `type` and an object `object`, or an
- * ADDED/MODIFIED/DELETED event whose object has no `metadata`, throws a {@link SerdeError} from
- * `push`/`end`; every line before it in the same chunk has been emitted already.
+ * ADDED/MODIFIED/DELETED event whose object has no `metadata` or no `metadata.name`, is a
+ * {@link SerdeError}: with `onInvalid` it is handed there and skipped (the lines after it are
+ * still decoded); without, it is thrown from `push`/`end`, after every line before it in the same
+ * chunk has been emitted. An ERROR event whose `Status` has no integer `code` gets code 500.
  *
  * @example
  * ```ts
@@ -23,6 +25,11 @@ export class WatchEventDecoder<K> {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
   // The text after the last newline seen so far: the start of a line still being received.
   private rest = '';
+  private readonly onInvalid: ((error: SerdeError) => void) | undefined;
+
+  constructor(config: WatchEventDecoderConfig = {}) {
+    this.onInvalid = config.onInvalid;
+  }
 
   /** Decodes `chunk` and emits every line it completes. */
   push(chunk: Uint8Array, emit: (event: WatchEvent<K>) => void): void {
@@ -36,10 +43,10 @@ export class WatchEventDecoder<K> {
     // rescanned, and concatenation happens once per line.
     const first = this.rest === '' ? text.slice(0, newline) : this.rest + text.slice(0, newline);
     this.rest = '';
-    if (first.length !== 0) emit(parseWatchLine<K>(first));
+    if (first.length !== 0) this.decodeLine(first, emit);
     let start = newline + 1;
     while ((newline = text.indexOf('\n', start)) !== -1) {
-      if (newline !== start) emit(parseWatchLine<K>(text.slice(start, newline)));
+      if (newline !== start) this.decodeLine(text.slice(start, newline), emit);
       start = newline + 1;
     }
     this.rest = start === text.length ? '' : text.slice(start);
@@ -49,8 +56,33 @@ export class WatchEventDecoder<K> {
   end(emit: (event: WatchEvent<K>) => void): void {
     const last = this.rest + this.decoder.decode();
     this.rest = '';
-    if (last.trim().length !== 0) emit(parseWatchLine<K>(last));
+    if (last.trim().length !== 0) this.decodeLine(last, emit);
   }
+
+  private decodeLine(line: string, emit: (event: WatchEvent<K>) => void): void {
+    const onInvalid = this.onInvalid;
+    if (onInvalid === undefined) {
+      emit(parseWatchLine<K>(line));
+      return;
+    }
+    let event: WatchEvent<K>;
+    try {
+      event = parseWatchLine<K>(line);
+    } catch (error) {
+      onInvalid(error as SerdeError);
+      return;
+    }
+    emit(event);
+  }
+}
+
+/** Options of a {@link WatchEventDecoder}. */
+export interface WatchEventDecoderConfig {
+  /**
+   * Receives each malformed line's {@link SerdeError}; the line is then skipped and decoding goes
+   * on. Default: none — a malformed line is thrown from `push`/`end`.
+   */
+  onInvalid?: (error: SerdeError) => void;
 }
 
 const OBJECT_EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED']);
@@ -81,10 +113,19 @@ export function parseWatchLine<K>(line: string): WatchEvent<K> {
   }
   const type = event.type;
   if (typeof type === 'string' && OBJECT_EVENT_TYPES.has(type)) {
-    if (typeof object.metadata !== 'object' || object.metadata === null) {
+    const metadata = object.metadata as { name?: unknown } | null | undefined;
+    if (typeof metadata !== 'object' || metadata === null) {
       throw new SerdeError(`watch ${type} event object has no metadata`, { body: line });
     }
-  } else if (type !== 'BOOKMARK' && type !== 'ERROR') {
+    if (typeof metadata.name !== 'string' || metadata.name === '') {
+      throw new SerdeError(`watch ${type} event object has no metadata.name`, { body: line });
+    }
+  } else if (type === 'ERROR') {
+    const status = object as { code?: unknown };
+    // A Status whose code is not a number cannot be classified: it counts as a server error
+    // (transient), so consumers can still rely on `code` being a number.
+    if (typeof status.code !== 'number' || !Number.isInteger(status.code)) status.code = 500;
+  } else if (type !== 'BOOKMARK') {
     throw new SerdeError(`unknown watch event type ${JSON.stringify(type)}`, { body: line });
   }
   return value as WatchEvent<K>;
