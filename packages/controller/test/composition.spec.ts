@@ -100,7 +100,8 @@ describe('a controller built by hand from watcher + triggers + applier', () => {
     );
     subscription?.unsubscribe();
     await firstValueFrom(harness.widgets.delete('w1'));
-    await firstValueFrom(harness.configMaps.delete('w1-cm'));
+    // The test apiserver's garbage collector deletes the owned ConfigMap with its owner.
+    expect(harness.server.get('configmaps', NAMESPACE, 'w1-cm')).toBeUndefined();
 
     const handSeen: string[] = [];
     const { store, writer } = createStore<Widget>();

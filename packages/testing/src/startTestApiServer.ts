@@ -1,6 +1,7 @@
 import type { ApiResource, KubeObject } from '@kube-rx/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Faults } from './faults/faults.js';
+import { GarbageCollector } from './gc/garbageCollector.js';
 import { buildKubeConfig, type TestKubeConfigOptions } from './kubeConfig.js';
 import { ListSnapshots } from './list/listSnapshots.js';
 import type { ApiContext } from './operations/apiContext.js';
@@ -133,12 +134,15 @@ export async function startTestApiServer(config: TestApiServerConfig = {}): Prom
   for (const definition of config.customResources ?? []) registry.register(definition);
   const store = new ObjectStore(historySize);
   const snapshots = new ListSnapshots(continueTokenTtlMs);
+  const garbageCollector = new GarbageCollector(store);
   const context: ApiContext = {
     store,
     registry,
     snapshots,
     autoCreateNamespaces: config.autoCreateNamespaces ?? true,
+    garbageCollector,
   };
+  garbageCollector.start(context);
   createDefaultNamespaces(context);
   const hub = new WatchHub(store);
   const log: RequestLogEntry[] = [];

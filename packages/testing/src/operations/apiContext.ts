@@ -1,3 +1,4 @@
+import type { GarbageCollector } from '../gc/garbageCollector.js';
 import type { ListSnapshots } from '../list/listSnapshots.js';
 import type { ResourceRegistry } from '../resources/resourceRegistry.js';
 import type { ObjectStore } from '../store/objectStore.js';
@@ -9,6 +10,8 @@ export interface ApiContext {
   readonly snapshots: ListSnapshots;
   /** Create a missing namespace on first use instead of answering 404. */
   readonly autoCreateNamespaces: boolean;
+  /** Handles dependents (ownerReferences) of deleted objects. */
+  readonly garbageCollector: GarbageCollector;
 }
 
 /** Now as an RFC 3339 timestamp with second precision, as `metadata.*Timestamp` fields hold it. */

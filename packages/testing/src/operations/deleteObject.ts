@@ -1,5 +1,6 @@
 import type { KubeObject, Status } from '@kube-rx/core';
 import { isPlainObject } from '../patch/mergePatch.js';
+import { propagationPolicyOf } from '../gc/propagationPolicy.js';
 import { deleteReturnsObject } from '../resources/createDefaults.js';
 import { crdResources } from '../resources/crdResources.js';
 import type { ResourceDefinition } from '../resources/resourceDefinition.js';
@@ -17,8 +18,9 @@ export type DeleteResult = { object: StoredObject } | { status: Status };
  * unchanged; it goes away when its last finalizer is removed. Without finalizers it is removed
  * at once. Deleting a namespace deletes what it holds (`default`, `kube-system` and `kube-public`
  * may not be deleted: 403); deleting a CRD unregisters its resource.
- * DeleteOptions `preconditions` (uid, resourceVersion) are checked (409); `propagationPolicy` is
- * accepted and has no effect (there is no garbage collector).
+ * DeleteOptions `preconditions` (uid, resourceVersion) are checked (409). `propagationPolicy`
+ * (default Background) decides what happens to dependents, see `GarbageCollector`:
+ * Foreground marks the object and returns it while its dependents go.
  */
 export function deleteObject(
   context: ApiContext,
@@ -36,7 +38,13 @@ export function deleteObject(
     }
     deleteNamespaceContents(context, name);
   }
+  const policy = propagationPolicyOf(options);
+  if (policy === 'Orphan') context.garbageCollector.orphanDependents(previous);
   const metadata = previous.object.metadata ?? {};
+  if (policy === 'Foreground' && metadata.deletionTimestamp === undefined) {
+    const marked = context.garbageCollector.startForegroundDeletion(previous);
+    if (marked !== undefined) return { object: marked };
+  }
   if ((metadata.finalizers ?? []).length > 0) {
     if (metadata.deletionTimestamp !== undefined) return { object: previous };
     const marked = previous.clone() as KubeObject;
