@@ -204,15 +204,16 @@ async function serveResource(
       return;
     case 'list': {
       const page = listObjects(context, definition, namespace, query);
-      if (wantsTable(accept)) sendTable(exchange, page.items, page.resourceVersion);
+      if (wantsTable(accept)) sendTable(exchange, page.items, page);
       else if (resetMidBody) send(200, '{"kind":"' + definition.listKind + '","items":[');
       else sendList(exchange, definition, page, metadataOnly);
       return;
     }
     case 'get': {
       const object = getObject(context, definition, namespace, name ?? '', query);
-      if (wantsTable(accept)) sendTable(exchange, [object], object.resourceVersion);
-      else send(200, metadataOnly ? object.metadataJson : object.json);
+      if (wantsTable(accept)) {
+        sendTable(exchange, [object], { resourceVersion: object.resourceVersion });
+      } else send(200, metadataOnly ? object.metadataJson : object.json);
       return;
     }
     case 'create': {
