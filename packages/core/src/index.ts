@@ -54,7 +54,7 @@ export { Patch } from './client/types.js';
 // Backoff and operators
 export type { Backoff, BackoffStrategy } from './backoff/backoff.js';
 export type { Resumable } from './operators/resumable.js';
-export { isResumable, NotProgress, markNotProgress, isNotProgress } from './operators/resumable.js';
+export { isResumable, resumeWithin, claimResume } from './operators/resumable.js';
 export { exponentialBackoff, defaultBackoffStrategy } from './backoff/exponentialBackoff.js';
 export type { ExponentialBackoffConfig } from './backoff/exponentialBackoff.js';
 export { backoff, defaultBackoff } from './operators/backoff.js';

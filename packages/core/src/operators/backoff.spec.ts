@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 
-import { defer, Observable, take, throwError } from 'rxjs';
+import { defer, map, merge, Observable, subscribeOn, take, asyncScheduler } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import winston from 'winston';
 
@@ -9,7 +9,7 @@ import { ApiError } from '../errors/apiError.js';
 import { createLogger } from '../logging/createLogger.js';
 import { setDefaultLogger } from '../logging/defaultLogger.js';
 import { backoff, defaultBackoff } from './backoff.js';
-import { markNotProgress } from './resumable.js';
+import { claimResume } from './resumable.js';
 
 const testScheduler = (): TestScheduler =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -36,9 +36,23 @@ function captureLogger(): { logger: winston.Logger; lines: Array<Record<string, 
   return { logger, lines };
 }
 
-function resumable<T>(message: string, resume: () => Observable<T>): Error {
-  return Object.assign(new Error(message), { resume });
+/**
+ * A resumable source: a subscription that claims a resume point (inside a backoff's
+ * re-subscription) plays `resumed`, any other plays `fresh`. Its errors come from `failure`.
+ */
+function resumableSource<T>(fresh: Observable<T>, resumed: Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) =>
+    (claimResume(token) === undefined ? fresh : resumed).subscribe(subscriber),
+  );
 }
+
+const token = {};
+/** An error of {@link resumableSource}; `progressed` is its report of progress. */
+const failure = (progressed: boolean, resumeToken: object = token): Error =>
+  Object.assign(new Error(progressed ? 'broke after progress' : 'broke'), {
+    resumeToken,
+    progressed,
+  });
 
 describe('backoff', () => {
   it('re-subscribes after growing delays and sends the error downstream when the strategy gives up', () => {
@@ -70,19 +84,6 @@ describe('backoff', () => {
     });
   });
 
-  it('does not reset on values marked not-progress', () => {
-    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const init = markNotProgress({ type: 'Init' });
-      const source = cold('-i-#', { i: init });
-      // i at 1, fail at 3, wait 10; i at 14, fail at 16, wait 20; i at 37
-      expectObservable(source.pipe(backoff(doubling(), quiet), take(3))).toBe(
-        '-i 12ms i 22ms (i|)',
-        { i: init },
-      );
-      expectSubscriptions(source.subscriptions).toBe(['^--!', '13ms ^--!', '36ms ^!']);
-    });
-  });
-
   it('does not reset on values rejected by isProgress', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-b-#');
@@ -90,7 +91,7 @@ describe('backoff', () => {
         backoff(doubling(), { ...quiet, isProgress: (value: string) => value !== 'b' }),
         take(3),
       );
-      // the same timings as for not-progress values: waits 10, then 20
+      // waits 10, then 20
       expectObservable(result).toBe('-b 12ms b 22ms (b|)');
     });
   });
@@ -116,67 +117,105 @@ describe('backoff', () => {
     expect(subscribedAt).toEqual([0, 10, 30, 240, 260]);
   });
 
-  it('resumes a resumable error via resume() instead of re-subscribing the source', () => {
+  it('resumes a resumable error by re-subscribing the source through the operators in between', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const fresh = cold('-a-#', undefined, failure(true));
       const resumed = cold('-b-|');
-      const source = cold(
-        '-a-#',
-        undefined,
-        resumable('watch broke', () => resumed),
+      const source = resumableSource(fresh, resumed);
+      const result = source.pipe(
+        map((value) => value.toUpperCase()),
+        backoff(doubling(), quiet),
       );
-      expectObservable(source.pipe(backoff(doubling(), quiet))).toBe('-a 12ms b-|');
-      expectSubscriptions(source.subscriptions).toBe('^--!');
+      // a at 1, fail at 3, wait 10; the re-subscription at 13 resumes: B at 14 — mapped too
+      expectObservable(result).toBe('-A 12ms B-|');
+      expectSubscriptions(fresh.subscriptions).toBe('^--!');
       expectSubscriptions(resumed.subscriptions).toBe('13ms ^--!');
     });
   });
 
   it('keeps resuming when the resumed stream fails resumably again', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const third = cold('c|');
-      const second = cold(
-        '-#',
-        undefined,
-        resumable('again', () => third),
-      );
-      const source = cold(
-        '#',
-        undefined,
-        resumable('first', () => second),
-      );
-      // fail at 0, wait 10; second fails at 11, wait 20; third emits at 31
-      expectObservable(source.pipe(backoff(doubling(), quiet))).toBe('31ms c|');
-      expectSubscriptions(source.subscriptions).toBe('(^!)');
-      expectSubscriptions(second.subscriptions).toBe('10ms ^!');
-      expectSubscriptions(third.subscriptions).toBe('31ms ^!');
+      const fresh = cold('#', undefined, failure(false));
+      const resumed = cold('-#', undefined, failure(false));
+      const result = resumableSource(fresh, resumed).pipe(backoff(doubling(2), quiet));
+      // fail at 0, wait 10; resumed fails at 11, wait 20; resumed fails at 32: give up
+      expectObservable(result).toBe('32ms #', undefined, failure(false));
+      expectSubscriptions(fresh.subscriptions).toBe('(^!)');
+      expectSubscriptions(resumed.subscriptions).toBe(['10ms ^!', '31ms ^!']);
     });
   });
 
-  it('falls back to re-subscribing the source when a resumed stream fails without resume()', () => {
+  it('starts the source afresh when an operator subscribes it asynchronously (the offer has passed)', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const resumed = cold('-#');
-      const source = cold(
-        '-a-#',
-        undefined,
-        resumable('broke', () => resumed),
+      const fresh = cold('-a-#', undefined, failure(true));
+      const resumed = cold('-b-|');
+      const result = resumableSource(fresh, resumed).pipe(
+        subscribeOn(asyncScheduler, 1),
+        backoff(doubling(), quiet),
+        take(2),
       );
-      // a at 1, fail at 3, wait 10; resumed fails at 14 (no progress), wait 20; a at 35
-      expectObservable(source.pipe(backoff(doubling(), quiet), take(2))).toBe('-a 33ms (a|)');
-      expectSubscriptions(source.subscriptions).toBe(['^--!', '34ms ^!']);
+      // subscribed at 1: a at 2, fail at 4, wait 10; re-subscribed at 15 (not 14): fresh again
+      expectObservable(result).toBe('--a 13ms (a|)');
+      expectSubscriptions(fresh.subscriptions).toBe(['-^--!', '15ms ^!']);
+      expectSubscriptions(resumed.subscriptions).toBe([]);
+    });
+  });
+
+  it('re-subscribes the source afresh when a resumed stream fails with a plain error', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const fresh = cold('-a-#', undefined, failure(true));
+      const resumed = cold('-#');
+      const result = resumableSource(fresh, resumed).pipe(backoff(doubling(), quiet), take(2));
+      // a at 1, fail at 3, wait 10; resumed fails at 14 (no value: no progress), wait 20; a at 35
+      expectObservable(result).toBe('-a 33ms (a|)');
+      expectSubscriptions(fresh.subscriptions).toBe(['^--!', '34ms ^!']);
       expectSubscriptions(resumed.subscriptions).toBe('13ms ^!');
     });
   });
 
-  it('sends an exception thrown by resume() downstream', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const thrown = new Error('cannot resume');
-      const source = cold(
-        '#',
-        undefined,
-        resumable('broke', () => {
-          throw thrown;
-        }),
+  it('resets on a resumable error only when it reports progress, whatever the values', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // Every attempt emits a value (an Init, say) and fails without progress: waits 10, 20, 40.
+      const fresh = cold('i#', undefined, failure(false));
+      const resumed = cold('i#', undefined, failure(false));
+      const result = resumableSource(fresh, resumed).pipe(backoff(doubling(), quiet), take(4));
+      expectObservable(result).toBe('i 10ms i 20ms i 40ms (i|)');
+      expectSubscriptions(fresh.subscriptions).toBe('^!');
+      expectSubscriptions(resumed.subscriptions).toBe(['11ms ^!', '32ms ^!', '73ms (^!)']);
+    });
+  });
+
+  it('resets when a resumable error reports progress, even without a value', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const fresh = cold('-#', undefined, failure(false));
+      const resumed = cold('-#', undefined, failure(true));
+      const result = resumableSource(fresh, resumed).pipe(backoff(doubling(), quiet));
+      // fail at 1, wait 10; each resumed attempt reports progress: waits stay at 10
+      expectObservable(result, '40ms !').toBe('');
+      expectSubscriptions(fresh.subscriptions).toBe('^!');
+      expectSubscriptions(resumed.subscriptions).toBe(['11ms ^!', '22ms ^!', '33ms ^!']);
+    });
+  });
+
+  it('of two merged resumable sources, resumes the one that failed and restarts the other', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const other = {};
+      const freshA = cold('-a--#', undefined, failure(true));
+      const resumedA = cold('-b');
+      const freshX = cold('x');
+      const resumedX = cold('y');
+      const sourceX = new Observable<string>((subscriber) =>
+        (claimResume(other) === undefined ? freshX : resumedX).subscribe(subscriber),
       );
-      expectObservable(source.pipe(backoff(doubling(), quiet))).toBe('10ms #', undefined, thrown);
+      const result = merge(resumableSource(freshA, resumedA), sourceX).pipe(
+        backoff(doubling(), quiet),
+      );
+      // A fails at 4 (X is unsubscribed by merge), wait 10: A resumes, X starts afresh
+      expectObservable(result, '20ms !').toBe('xa 12ms xb');
+      expectSubscriptions(freshA.subscriptions).toBe('^---!');
+      expectSubscriptions(resumedA.subscriptions).toBe('14ms ^-----!');
+      expectSubscriptions(freshX.subscriptions).toBe(['^---!', '14ms ^-----!']);
+      expectSubscriptions(resumedX.subscriptions).toBe([]);
     });
   });
 
@@ -325,9 +364,9 @@ describe('backoff with a synchronous source', () => {
   it('stops a synchronous resumed stream too', () => {
     const ts = testScheduler();
     const { source: resumed, produced } = naturals();
-    const failing = throwError(() => resumable('gone', () => resumed));
+    const failing = new Observable<number>((subscriber) => subscriber.error(failure(false)));
     const seen: number[] = [];
-    failing
+    resumableSource(failing, resumed)
       .pipe(backoff(doubling(), { ...quiet, scheduler: ts }), take(3))
       .subscribe((value) => seen.push(value));
     ts.flush();

@@ -11,7 +11,7 @@ import { defaultBackoffStrategy } from '../backoff/exponentialBackoff.js';
 import type { Logger } from '../logging/createLogger.js';
 import { defaultLogger } from '../logging/defaultLogger.js';
 import { describeError } from '../logging/describeError.js';
-import { isNotProgress, isResumable } from './resumable.js';
+import { isResumable, resumeWithin } from './resumable.js';
 import { subscribeWithin } from './subscribeWithin.js';
 
 /** Options of {@link backoff} and {@link defaultBackoff}. */
@@ -24,7 +24,7 @@ export interface BackoffConfig<T = unknown> {
   /**
    * Called for every upstream error before waiting: `delayMs` is the wait before resuming, or
    * `undefined` when the strategy gave up and the error goes downstream; `attempt` counts the
-   * failures since the last value that counted as progress (1 for the first). An exception
+   * failures since the source last made progress (1 for the first). An exception
    * thrown here ends the stream with that exception.
    * Default: a `warn` line on `logger` (an `error` line when giving up) with the error's name,
    * kind, code and message, `delayMs` and `attempt` — soft errors are never silently dropped.
@@ -35,8 +35,9 @@ export interface BackoffConfig<T = unknown> {
   /** Scheduler of the waits (and the default strategy's clock). Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
   /**
-   * Whether a value counts as progress (resets the backoff). Values marked with
-   * `markNotProgress` never count. Default: every other value counts.
+   * For sources whose errors are not resumable: whether a value counts as progress (a failure
+   * after it starts again from the first delay). Not consulted for a resumable error, which
+   * reports its source's progress itself (`progressed`). Default: every value counts.
    */
   isProgress?: (value: T) => boolean;
 }
@@ -45,15 +46,21 @@ export interface BackoffConfig<T = unknown> {
  * Retries a long-lived stream (a watcher) with backoff, resuming where it broke off.
  *
  * On an upstream error: report it (`onError`), ask the strategy for a delay, wait it on
- * `scheduler`, then resume — if the error is resumable (`isResumable(err)`, e.g. a
- * `WatcherError`) by subscribing to `err.resume()`, otherwise by re-subscribing the source. The
- * resumed stream may fail again, resumably or not; the chain continues as long as the strategy
- * hands out delays. When `next()` returns `undefined` the error goes downstream.
+ * `scheduler`, then re-subscribe the source. If the error is resumable (`isResumable(err)`, e.g.
+ * a `WatcherError`), the re-subscription runs inside {@link resumeWithin}: the source that failed,
+ * subscribed again by the operators between it and the backoff, picks up where it broke off (a
+ * watcher: one WATCH from its last resourceVersion, no LIST), and everything it emits after the
+ * resume goes through those operators again (`map`, `filter`, `scan`, `mergeWith`,
+ * `withLatestFrom`, ...). An operator that subscribes upstream asynchronously (`subscribeOn`, a
+ * delayed subscription) lets the window pass: the source then starts afresh (a watcher relists)
+ * — still through the operators, never raw. The chain continues as long as the strategy hands
+ * out delays; when `next()` returns `undefined` the error goes downstream.
  *
- * A value from upstream is success and resets the strategy's state — except values marked with
- * `markNotProgress` (the watcher's `Init`) or rejected by `isProgress`, so a LIST that fails
- * right after `Init` every time really backs off instead of retrying at `initialDelay` forever.
- * Completion passes through.
+ * When the strategy starts again from its first delay: for a resumable error, when the error
+ * says its source made progress since it was (re)started (`progressed`: a watcher delivered a
+ * completed list or a change), so a LIST that fails every time really backs off, whatever
+ * operators sit in between; for any other error, when a value (accepted by `isProgress`) arrived
+ * since the last re-subscription. Completion passes through.
  *
  * State (the strategy's `Backoff`, the attempt count, the pending timer) is per subscription;
  * unsubscribing cancels a pending wait.
@@ -91,8 +98,6 @@ export function backoff<T>(
     ((error: unknown, delayMs: number | undefined, attempt: number) =>
       logFailure(config.logger ?? defaultLogger(), error, delayMs, attempt));
   const isProgress = config.isProgress;
-  const countsAsProgress = (value: T): boolean =>
-    !isNotProgress(value) && (isProgress === undefined || isProgress(value));
 
   return (source) =>
     new Observable<T>((subscriber) => {
@@ -101,15 +106,16 @@ export function backoff<T>(
       let current: Subscription | undefined;
       let pendingWait: Subscription | undefined;
 
-      const follow = (stream: Observable<T>): void => {
-        // Registered with `subscriber` before `stream` runs, so a synchronous stream stops as
+      // Whether a value that counts as progress arrived since the last (re)subscription.
+      let sawProgress = false;
+
+      const follow = (): void => {
+        sawProgress = false;
+        // Registered with `subscriber` before `source` runs, so a synchronous source stops as
         // soon as downstream unsubscribes.
-        current = subscribeWithin(subscriber, stream, {
+        current = subscribeWithin(subscriber, source, {
           next: (value) => {
-            if (countsAsProgress(value)) {
-              attempt = 0;
-              state.reset();
-            }
+            if (!sawProgress && (isProgress === undefined || isProgress(value))) sawProgress = true;
             subscriber.next(value);
           },
           error: (error: unknown) => onUpstreamError(error),
@@ -118,6 +124,11 @@ export function backoff<T>(
       };
 
       const onUpstreamError = (error: unknown): void => {
+        const progressed = isResumable(error) ? error.progressed : sawProgress;
+        if (progressed) {
+          attempt = 0;
+          state.reset();
+        }
         attempt += 1;
         const delayMs = state.next();
         try {
@@ -132,18 +143,12 @@ export function backoff<T>(
         }
         pendingWait = scheduler.schedule(() => {
           pendingWait = undefined;
-          let next$: Observable<T>;
-          try {
-            next$ = isResumable<T>(error) ? error.resume() : source;
-          } catch (resumeError) {
-            subscriber.error(resumeError);
-            return;
-          }
-          follow(next$);
+          if (isResumable(error)) resumeWithin(error, follow);
+          else follow();
         }, delayMs);
       };
 
-      follow(source);
+      follow();
       return () => {
         pendingWait?.unsubscribe();
         current?.unsubscribe();
