@@ -1,6 +1,5 @@
 import { defer, filter, map, type Observable } from 'rxjs';
 import type { KubeObject } from '@kube-rx/core';
-import { keepResumable } from './operators/keepResumable.js';
 import { watcher, type ListWatchApi, type WatcherConfig } from './watcher.js';
 import type { WatcherEvent } from './watcherEvent.js';
 
@@ -31,35 +30,33 @@ export function watchObject<K extends KubeObject>(
   const byName = `metadata.name=${name}`;
   const fieldSelector = config.fieldSelector ? `${config.fieldSelector},${byName}` : byName;
   const events$ = watcher(api, { ...config, fieldSelector });
-  return keepResumable((source: Observable<WatcherEvent<K>>) =>
-    defer(() => {
-      let listed: K | undefined;
-      // What an event says about the object: its new state, or NO_CHANGE.
-      const stateAfter = (event: WatcherEvent<K>): K | undefined | typeof NO_CHANGE => {
-        switch (event.type) {
-          case 'Init':
-            listed = undefined;
-            return NO_CHANGE;
-          case 'InitApply':
-            if (event.object.metadata?.name === name) listed = event.object;
-            return NO_CHANGE;
-          case 'InitDone': {
-            const state = listed;
-            listed = undefined;
-            return state;
-          }
-          case 'Apply':
-            return event.object.metadata?.name === name ? event.object : NO_CHANGE;
-          case 'Delete':
-            return event.object.metadata?.name === name ? undefined : NO_CHANGE;
+  return defer(() => {
+    let listed: K | undefined;
+    // What an event says about the object: its new state, or NO_CHANGE.
+    const stateAfter = (event: WatcherEvent<K>): K | undefined | typeof NO_CHANGE => {
+      switch (event.type) {
+        case 'Init':
+          listed = undefined;
+          return NO_CHANGE;
+        case 'InitApply':
+          if (event.object.metadata?.name === name) listed = event.object;
+          return NO_CHANGE;
+        case 'InitDone': {
+          const state = listed;
+          listed = undefined;
+          return state;
         }
-      };
-      return source.pipe(
-        map(stateAfter),
-        filter((state): state is K | undefined => state !== NO_CHANGE),
-      );
-    }),
-  )(events$);
+        case 'Apply':
+          return event.object.metadata?.name === name ? event.object : NO_CHANGE;
+        case 'Delete':
+          return event.object.metadata?.name === name ? undefined : NO_CHANGE;
+      }
+    };
+    return events$.pipe(
+      map(stateAfter),
+      filter((state): state is K | undefined => state !== NO_CHANGE),
+    );
+  });
 }
 
 const NO_CHANGE: unique symbol = Symbol('no change');

@@ -5,7 +5,6 @@ import {
   HttpError,
   isApiError,
   isHttpError,
-  isNotProgress,
   isSerdeError,
   SerdeError,
   type KubeObject,
@@ -77,19 +76,49 @@ describe('watcher', () => {
       });
     });
 
-    it('marks Init as not-progress, and only Init', () => {
+    it('reports in each error whether the stream progressed since it started', () => {
       const ts = testScheduler();
       ts.run(({ cold }) => {
-        const api = fakeApi({ list: () => cold('l|', { l: page([a], '10') }) });
-        const seen: WatcherEvent<KubeObject>[] = [];
-        const subscription = watcher(api).subscribe((event) => seen.push(event));
-        ts.schedule(() => subscription.unsubscribe(), 1000);
+        const reset = () => new HttpError('socket hang up', { code: 'ECONNRESET', stage: 'body' });
+        const api = fakeApi({
+          // The first LIST fails on its second page, the second completes.
+          list: (params, n) =>
+            n === 0
+              ? cold('l|', { l: page([a], '10', 'c1') })
+              : n === 1
+                ? cold('-#', undefined, unavailable())
+                : cold('l|', { l: page([a], '10') }),
+          watch: (_params, n) =>
+            n <= 1
+              ? cold('-#', undefined, reset())
+              : cold('-m#', { m: modified(configMap('a', '11')) }, reset()),
+        });
+        const listFailed = recordEvents(watcher(api), ts, 100);
         ts.flush();
-        expect(seen.map((event) => [event.type, isNotProgress(event)])).toEqual([
-          ['Init', true],
-          ['InitApply', false],
-          ['InitDone', false],
-        ]);
+        expect(listFailed.log).toEqual(['0 Init', '0 InitApply a@3', '1 error InitialListFailed']);
+        // InitApply events of a list that did not complete are no progress.
+        expect(listFailed.errors[0]!.progressed).toBe(false);
+
+        const listed = recordEvents(watcher(api), ts, 100);
+        ts.flush();
+        expect(listed.log.at(-1)).toBe('101 error WatchFailed');
+        // The completed list is progress, even though the watch after it broke at once.
+        expect(listed.errors[0]!.progressed).toBe(true);
+
+        // Raw resumes are fresh subscriptions: a WATCH that fails at once made no progress, one
+        // that delivered a change did.
+        const resumedEmpty = recordEvents(listed.errors[0]!.resume(), ts, 100);
+        ts.flush();
+        expect(resumedEmpty.log).toEqual(['201 error WatchFailed']);
+        expect(resumedEmpty.errors[0]!.progressed).toBe(false);
+        const resumedChange = recordEvents(listed.errors[0]!.resume(), ts, 100);
+        ts.flush();
+        expect(resumedChange.log).toEqual(['301 Apply a@11', '302 error WatchFailed']);
+        expect(resumedChange.errors[0]!.progressed).toBe(true);
+        expect(JSON.parse(JSON.stringify(resumedChange.errors[0]))).toMatchObject({
+          progressed: true,
+          resourceVersion: '11',
+        });
       });
     });
 

@@ -10,7 +10,7 @@ import {
   HttpError,
   isApiError,
   isHttpError,
-  markNotProgress,
+  claimResume,
   SerdeError,
   subscribeWithin,
   toKubeError,
@@ -102,6 +102,12 @@ interface ResolvedWatcherConfig {
 /** Where a watcher (re)starts: from nothing (a full list), or watching from a resourceVersion. */
 type StartPoint = { phase: 'list' } | { phase: 'watch'; resourceVersion: string };
 
+/**
+ * Where each error's stream resumes, for the watcher Observable that raised it: claimed (see
+ * `claimResume`) when a `backoff` re-subscribes that Observable through the operators in between.
+ */
+const resumePoints = new WeakMap<object, StartPoint>();
+
 /** Seconds of silence tolerated beyond the server-side watch timeout before the client gives up. */
 const IDLE_MARGIN_SECONDS = 30;
 
@@ -130,8 +136,13 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
  *   resumes with a relist (`Init` … `InitDone`).
  *
  * The watcher never retries by itself, so there is no tight loop: pipe it through
- * `defaultBackoff()` (or `backoff(strategy)`) from `@kube-rx/core`, which waits and resumes.
- * `Init` is marked not-progress, so a LIST failing over and over does reach the backoff's cap.
+ * `defaultBackoff()` (or `backoff(strategy)`) from `@kube-rx/core`, which waits and re-subscribes
+ * its source. This Observable, subscribed again by the operators in between while the backoff
+ * re-subscribes, resumes from where the failed subscription stopped, so any synchronous operators
+ * (`map`, `filter`, `scan`, `withLatestFrom`, ...) may sit between the watcher and the backoff.
+ * Subscribed at any other time (or through an operator that subscribes asynchronously) it starts
+ * with a LIST. Each error says whether the stream `progressed` since it (re)started (a completed
+ * list, a change), so a LIST failing over and over does reach the backoff's cap.
  *
  * Throws a `TypeError` at once for an invalid config.
  *
@@ -194,9 +205,14 @@ function watchFrom<K extends KubeObject>(
   config: ResolvedWatcherConfig,
   start: StartPoint,
 ): Observable<WatcherEvent<K>> {
+  // Identifies this Observable in its errors, so that a backoff's re-subscription can hand it
+  // back the point where a failed subscription stopped.
+  const resumeToken = {};
   return new Observable<WatcherEvent<K>>((subscriber) => {
-    const machine = new WatcherMachine(api, config, subscriber);
-    machine.start(start);
+    const claimed = claimResume(resumeToken);
+    const from = (claimed !== undefined ? resumePoints.get(claimed) : undefined) ?? start;
+    const machine = new WatcherMachine(api, config, subscriber, resumeToken);
+    machine.start(from);
     return () => machine.stop();
   });
 }
@@ -211,11 +227,14 @@ class WatcherMachine<K extends KubeObject> {
   private idleTimer: Subscription | undefined;
   private pendingStep: (() => void) | undefined;
   private stepping = false;
+  /** Whether a completed list or a change was delivered since this subscription started. */
+  private progressed = false;
 
   constructor(
     private readonly api: ListWatchApi<K>,
     private readonly config: ResolvedWatcherConfig,
     private readonly subscriber: Subscriber<WatcherEvent<K>>,
+    private readonly resumeToken: object,
   ) {}
 
   start(start: StartPoint): void {
@@ -274,19 +293,27 @@ class WatcherMachine<K extends KubeObject> {
     this.clearInner();
     const { api, config } = this;
     const resourceVersion = resume.phase === 'watch' ? resume.resourceVersion : undefined;
-    this.subscriber.error(
-      new WatcherError<WatcherEvent<K>>(message, {
-        kind,
-        cause,
-        status,
-        resourceVersion,
-        resume: () => watchFrom(api, config, resume),
-      }),
-    );
+    const error = new WatcherError<WatcherEvent<K>>(message, {
+      kind,
+      cause,
+      status,
+      resourceVersion,
+      progressed: this.progressed,
+      resumeToken: this.resumeToken,
+      resume: () => watchFrom(api, config, resume),
+    });
+    resumePoints.set(error, resume);
+    this.subscriber.error(error);
+  }
+
+  /** Emits an event that counts as progress: `InitDone`, `Apply` or `Delete`. */
+  private emitProgress(event: WatcherEvent<K>): void {
+    this.progressed = true;
+    this.subscriber.next(event);
   }
 
   private emitInit(): void {
-    this.subscriber.next(markNotProgress({ type: 'Init' }));
+    this.subscriber.next({ type: 'Init' });
   }
 
   private list(restarted: boolean): void {
@@ -335,7 +362,7 @@ class WatcherMachine<K extends KubeObject> {
             this.fail('InitialListFailed', error.message, error, { phase: 'list' });
             return;
           }
-          subscriber.next({ type: 'InitDone' });
+          this.emitProgress({ type: 'InitDone' });
           this.step(() => this.watch(resourceVersion));
         },
         error: (error: unknown) => {
@@ -431,13 +458,14 @@ class WatcherMachine<K extends KubeObject> {
             case 'MODIFIED': {
               const rv = event.object.metadata?.resourceVersion;
               if (rv) resourceVersion = rv;
-              subscriber.next({ type: initialPhase ? 'InitApply' : 'Apply', object: event.object });
+              if (initialPhase) subscriber.next({ type: 'InitApply', object: event.object });
+              else this.emitProgress({ type: 'Apply', object: event.object });
               return;
             }
             case 'DELETED': {
               const rv = event.object.metadata?.resourceVersion;
               if (rv) resourceVersion = rv;
-              subscriber.next({ type: 'Delete', object: event.object });
+              this.emitProgress({ type: 'Delete', object: event.object });
               return;
             }
             case 'BOOKMARK': {
@@ -445,7 +473,7 @@ class WatcherMachine<K extends KubeObject> {
               if (metadata?.resourceVersion) resourceVersion = metadata.resourceVersion;
               if (initialPhase && metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') {
                 initialPhase = false;
-                subscriber.next({ type: 'InitDone' });
+                this.emitProgress({ type: 'InitDone' });
               }
               return;
             }

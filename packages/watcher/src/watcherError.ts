@@ -35,20 +35,29 @@ export interface WatcherErrorInit<T> {
   status?: Status | undefined;
   /** The resourceVersion the stream resumes from, or `undefined` when it resumes with a relist. */
   resourceVersion?: string | undefined;
-  /** Continuation: the stream that picks up where the failed one stopped. */
+  /**
+   * Whether the failed subscription delivered a completed list (`InitDone`) or a change
+   * (`Apply`, `Delete`) since it (re)started. Default `false`.
+   */
+  progressed?: boolean;
+  /** Identifies the watcher Observable that failed (see `Resumable` in `@kube-rx/core`). */
+  resumeToken: object;
+  /** Continuation: the raw stream that picks up where the failed one stopped. */
   resume: () => Observable<T>;
 }
 
 /**
- * A soft failure of a {@link watcher} stream. Every kind is **resumable**: `resume()` returns the
- * stream that continues from where this one stopped (see {@link WatcherErrorKind} for the path each
- * kind takes). The watcher never retries by itself; put `backoff()`/`defaultBackoff()` from
- * `@kube-rx/core` after it, which waits and then subscribes to `resume()`. Without one, the error
- * ends the stream.
+ * A soft failure of a {@link watcher} stream. Every kind is **resumable** (see
+ * {@link WatcherErrorKind} for the path each kind takes). The watcher never retries by itself; put
+ * `backoff()`/`defaultBackoff()` from `@kube-rx/core` after it — anywhere after it, any operators
+ * in between — which waits and then re-subscribes its source: the watcher, subscribed again
+ * through those operators, resumes where it stopped. Without a backoff the error ends the stream.
  *
- * Retryable: always (external circumstances such as RBAC or the network may improve). Operators of
- * this package keep the error resumable: an error that passes through `reflect`, `appliedObjects`,
- * `predicateFilter`, ... resumes through the same operators.
+ * `progressed` says whether the failed subscription got anywhere since it (re)started; the
+ * backoff starts again from its first delay only then. `resume()` is the raw continuation for
+ * code that retries by hand: the watcher events from the resume point, through no operator.
+ *
+ * Retryable: always (external circumstances such as RBAC or the network may improve).
  *
  * @example
  * ```ts
@@ -61,7 +70,7 @@ export interface WatcherErrorInit<T> {
  * );
  * ```
  */
-export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements Resumable<T> {
+export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements Resumable {
   /** Always `'WatcherError'`; survives serialisation and bundling, unlike the class itself. */
   override readonly name = 'WatcherError' as const;
   /** What failed, and so how {@link WatcherError.resume} continues (see {@link WatcherErrorKind}). */
@@ -73,8 +82,15 @@ export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements
   override readonly cause: KubeError;
   /** For `WatchError`: the `Status` of the `ERROR` event (e.g. 410 `Expired`); otherwise `undefined`. */
   readonly status: Status | undefined;
-  /** Where `resume()` continues watching from; `undefined` when it relists. */
+  /** Where the stream continues watching from; `undefined` when it relists. */
   readonly resourceVersion: string | undefined;
+  /**
+   * Whether the failed subscription delivered a completed list (`InitDone`) or a change (`Apply`,
+   * `Delete`) since it (re)started: `backoff` resets its delay only then.
+   */
+  readonly progressed: boolean;
+  /** Identifies the watcher Observable that failed; a backoff hands it its resume point back. */
+  declare readonly resumeToken: object;
   readonly #resume: () => Observable<T>;
 
   constructor(message: string, init: WatcherErrorInit<T>) {
@@ -83,35 +99,26 @@ export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements
     this.cause = init.cause;
     this.status = init.status;
     this.resourceVersion = init.resourceVersion;
+    this.progressed = init.progressed ?? false;
+    // Not enumerable: an identity, not data (kept out of equality checks and serialisation).
+    Object.defineProperty(this, 'resumeToken', { value: init.resumeToken, enumerable: false });
     this.#resume = init.resume;
     brandError(this, 'WatcherError');
   }
 
-  /** The stream that continues after this failure (cold: each subscription starts one attempt). */
+  /**
+   * The raw watcher events that continue after this failure (cold: each subscription starts one
+   * attempt), through none of the operators the failed stream went through. `backoff` does not
+   * use it; it is for code that retries by hand.
+   */
   resume(): Observable<T> {
     return this.#resume();
   }
 
   /**
-   * A copy of this error whose `resume()` is `map(this.resume())`: how stream operators keep an
-   * error resumable after they changed the element type.
-   */
-  mapResume<U>(map: (resumed: Observable<T>) => Observable<U>): WatcherError<U> {
-    const copy = new WatcherError<U>('', {
-      kind: this.kind,
-      cause: this.cause,
-      status: this.status,
-      resourceVersion: this.resourceVersion,
-      resume: () => map(this.resume()),
-    });
-    Object.defineProperty(copy, 'message', { value: this.message });
-    if (this.stack !== undefined) Object.defineProperty(copy, 'stack', { value: this.stack });
-    return copy;
-  }
-
-  /**
    * A plain object for structured logs and `JSON.stringify`: `name`, `kind`, `message`, `status`,
-   * `resourceVersion` and `cause` (through its own `toJSON`, else as a string). Leaves out `stack`.
+   * `resourceVersion`, `progressed` and `cause` (through its own `toJSON`, else as a string).
+   * Leaves out `stack`.
    */
   toJSON(): Record<string, unknown> {
     return {
@@ -120,6 +127,7 @@ export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements
       message: this.message,
       status: this.status,
       resourceVersion: this.resourceVersion,
+      progressed: this.progressed,
       cause:
         typeof (this.cause as { toJSON?: unknown }).toJSON === 'function'
           ? (this.cause as { toJSON(): unknown }).toJSON()

@@ -4,8 +4,8 @@ import type { KubeObject } from '@kube-rx/core';
  * One event of a {@link watcher} stream (the vocabulary of kube-runtime's `watcher::Event`).
  *
  * - `Init`: a (re)list starts. Everything seen so far may be stale; a cache should start
- *   buffering. Marked not-progress (see `markNotProgress` in `@kube-rx/core`) so that a LIST
- *   that keeps failing right after it still backs off.
+ *   buffering. A plain value: it does not count as progress for the backoff (the watcher's
+ *   errors report `progressed`), so a LIST that keeps failing right after it still backs off.
  * - `InitApply(object)`: one object of the current (re)list.
  * - `InitDone`: the (re)list is complete; a cache swaps its buffer in. Objects that were not
  *   listed no longer exist.

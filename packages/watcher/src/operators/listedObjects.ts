@@ -1,7 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { subscribeWithin } from '@kube-rx/core';
 import type { WatcherEvent } from '../watcherEvent.js';
-import { keepResumable } from './keepResumable.js';
 
 /**
  * The engine of {@link appliedObjects} and {@link touchedObjects}: emits the object of every
@@ -16,41 +15,39 @@ import { keepResumable } from './keepResumable.js';
  * Internal to the package; not exported.
  */
 export function listedObjects<K>(withDeletes: boolean): OperatorFunction<WatcherEvent<K>, K> {
-  return keepResumable(
-    (source: Observable<WatcherEvent<K>>) =>
-      new Observable<K>((subscriber) => {
-        let listed: K[] = [];
-        // Registered with the subscriber before the source runs: a synchronous source stops as
-        // soon as the downstream unsubscribes.
-        return subscribeWithin(subscriber, source, {
-          next: (event) => {
-            switch (event.type) {
-              case 'Apply':
-                subscriber.next(event.object);
-                return;
-              case 'InitApply':
-                listed.push(event.object);
-                return;
-              case 'InitDone': {
-                const objects = listed;
-                listed = [];
-                for (const object of objects) {
-                  if (subscriber.closed) return;
-                  subscriber.next(object);
-                }
-                return;
+  return (source: Observable<WatcherEvent<K>>) =>
+    new Observable<K>((subscriber) => {
+      let listed: K[] = [];
+      // Registered with the subscriber before the source runs: a synchronous source stops as
+      // soon as the downstream unsubscribes.
+      return subscribeWithin(subscriber, source, {
+        next: (event) => {
+          switch (event.type) {
+            case 'Apply':
+              subscriber.next(event.object);
+              return;
+            case 'InitApply':
+              listed.push(event.object);
+              return;
+            case 'InitDone': {
+              const objects = listed;
+              listed = [];
+              for (const object of objects) {
+                if (subscriber.closed) return;
+                subscriber.next(object);
               }
-              case 'Init':
-                listed = [];
-                return;
-              case 'Delete':
-                if (withDeletes) subscriber.next(event.object);
-                return;
+              return;
             }
-          },
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
-        });
-      }),
-  );
+            case 'Init':
+              listed = [];
+              return;
+            case 'Delete':
+              if (withDeletes) subscriber.next(event.object);
+              return;
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    });
 }

@@ -2,7 +2,6 @@ import { asyncScheduler, defer, filter, type Observable, type SchedulerLike } fr
 import { objectKey, type KubeObject } from '@kube-rx/core';
 import type { Predicate } from '../predicates/predicate.js';
 import type { WatcherEvent } from '../watcherEvent.js';
-import { keepResumable } from './keepResumable.js';
 
 /** Options of {@link predicateFilter}. */
 export interface PredicateFilterConfig {
@@ -97,7 +96,7 @@ export function predicateFilter<K extends KubeObject>(
         }
         return passes(item.object, item.type === 'Delete');
       };
-      return keepResumable(filter<T>(passesItem))(source);
+      return source.pipe(filter<T>(passesItem));
     });
 }
 

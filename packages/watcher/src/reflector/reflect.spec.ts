@@ -1,9 +1,9 @@
 import { take } from 'rxjs';
-import { ApiError, type KubeObject } from '@kube-rx/core';
-import { configMap } from '../../test/fakeApi.js';
+import { TestScheduler } from 'rxjs/testing';
+import { backoff, exponentialBackoff, HttpError, type KubeObject } from '@kube-rx/core';
+import { added, configMap, fakeApi, page } from '../../test/fakeApi.js';
 import { synchronousFakeApi, synchronousSource } from '../../test/synchronousSource.js';
 import { watcher } from '../watcher.js';
-import { WatcherError } from '../watcherError.js';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { reflect } from './reflect.js';
 import { createStore } from './store.js';
@@ -35,26 +35,34 @@ describe('reflect', () => {
     expect(store.size).toBe(2);
   });
 
-  it('keeps errors resumable through the store', () => {
-    const { store, writer } = createStore<KubeObject>();
-    const error = new WatcherError<WatcherEvent<KubeObject>>('broke', {
-      kind: 'WatchFailed',
-      cause: new ApiError({ code: 500 }),
-      resume: () =>
-        synchronousSource<WatcherEvent<KubeObject>>((i) => ({
-          type: 'Apply',
-          object: configMap(`r-${i}`, String(i + 1)),
-        })).source,
+  it('applies the events of a resumed watcher when the backoff comes after it', () => {
+    const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    ts.run(({ cold }) => {
+      const { store, writer } = createStore<KubeObject>();
+      const drop = () => new HttpError('socket hang up', { code: 'ECONNRESET', stage: 'body' });
+      const api = fakeApi({
+        list: () => cold('l|', { l: page([configMap('a', '1')], '5') }),
+        watch: (_params, n) =>
+          n === 0 ? cold('-#', undefined, drop()) : cold('-m', { m: added(configMap('b', '6')) }),
+      });
+      const subscription = watcher(api)
+        .pipe(
+          reflect(writer),
+          backoff(exponentialBackoff({ jitter: false }), {
+            scheduler: ts,
+            onError: () => undefined,
+          }),
+        )
+        .subscribe();
+      ts.schedule(() => subscription.unsubscribe(), 5000);
+      ts.flush();
+      // The resumed WATCH went through reflect: the store has b, and a from the list.
+      expect(store.list().map((o) => o.metadata?.name)).toEqual(['a', 'b']);
+      expect(api.log()).toEqual([
+        'list limit=500',
+        'watch resourceVersion=5',
+        'watch resourceVersion=5',
+      ]);
     });
-    let caught: unknown;
-    synchronousSource<WatcherEvent<KubeObject>>(() => {
-      throw error;
-    })
-      .source.pipe(reflect(writer))
-      .subscribe({ error: (e: unknown) => (caught = e) });
-    expect(caught).toBeInstanceOf(WatcherError);
-    (caught as WatcherError<WatcherEvent<KubeObject>>).resume().pipe(take(3)).subscribe();
-    // The resumed stream went through reflect again: the store has its objects.
-    expect(store.list().map((o) => o.metadata?.name)).toEqual(['r-0', 'r-1', 'r-2']);
   });
 });

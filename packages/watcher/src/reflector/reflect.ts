@@ -1,12 +1,11 @@
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import type { WatcherEvent } from '../watcherEvent.js';
-import { keepResumable } from '../operators/keepResumable.js';
 import type { Writer } from './store.js';
 
 /**
  * Applies every watcher event to `writer` (and so to its store) before passing it on unchanged.
- * Place it after the backoff so the store sees the resumed stream too; errors stay resumable
- * either way.
+ * Before or after the backoff alike: a resumed watcher is re-subscribed through it, so the
+ * store sees the resumed stream either way.
  *
  * @example
  * ```ts
@@ -16,5 +15,5 @@ import type { Writer } from './store.js';
  */
 export function reflect<K>(writer: Writer<K>): MonoTypeOperatorFunction<WatcherEvent<K>> {
   if (typeof writer?.apply !== 'function') throw new TypeError('reflect: writer must be a Writer');
-  return keepResumable(tap((event: WatcherEvent<K>) => writer.apply(event)));
+  return tap((event: WatcherEvent<K>) => writer.apply(event));
 }

@@ -1,9 +1,10 @@
 import { Observable, queueScheduler, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { isNotProgress, type KubeObject } from '@kube-rx/core';
-import { configMap } from '../../test/fakeApi.js';
+import { backoff, exponentialBackoff, HttpError, type KubeObject } from '@kube-rx/core';
+import { configMap, fakeApi, modified, page } from '../../test/fakeApi.js';
 import { synchronousSource } from '../../test/synchronousSource.js';
 import { describeEvent } from '../../test/recordEvents.js';
+import { watcher } from '../watcher.js';
 import { WatcherError } from '../watcherError.js';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { shareWatcher } from './shareWatcher.js';
@@ -54,7 +55,7 @@ describe('shareWatcher', () => {
     expect(second.log).toEqual(['Init', 'InitApply a@1', 'InitDone']);
   });
 
-  it('gives a late subscriber the cache first (a synthetic, not-progress Init), then live events', () => {
+  it('gives a late subscriber the cache first (a synthetic Init), then live events', () => {
     const { ts, source, listen, shared } = setup();
     listen();
     source.next(init);
@@ -75,7 +76,7 @@ describe('shareWatcher', () => {
       'InitDone',
       'Apply b@4',
     ]);
-    expect(isNotProgress(seen[0])).toBe(true);
+    expect(seen[0]).toEqual({ type: 'Init' });
   });
 
   it('makes a subscriber joining during a relist wait for its InitDone', () => {
@@ -123,7 +124,7 @@ describe('shareWatcher', () => {
     expect(subscriptions()).toBe(2);
   });
 
-  it('delivers an upstream error to every subscriber after their queued events; resume() re-joins', () => {
+  it('delivers an upstream error to every subscriber after their queued events; re-subscribing reconnects', () => {
     const { ts, source, shared, subscriptions } = setup();
     const errors: unknown[] = [];
     const log: string[] = [];
@@ -136,6 +137,7 @@ describe('shareWatcher', () => {
     const error = new WatcherError('boom', {
       kind: 'WatchFailed',
       cause: new Error('x') as never,
+      resumeToken: {},
       resume: () => source,
     });
     source.error(error);
@@ -143,7 +145,7 @@ describe('shareWatcher', () => {
     expect(log).toEqual(['Init', 'InitDone']);
     const delivered = errors[0] as WatcherError;
     expect(delivered.kind).toBe('WatchFailed');
-    delivered.resume().subscribe();
+    shared.events$.subscribe();
     expect(subscriptions()).toBe(2);
   });
 
@@ -159,6 +161,45 @@ describe('shareWatcher', () => {
 
   it('throws a TypeError for a bad bufferSize', () => {
     expect(() => shareWatcher(new Subject<Event>(), { bufferSize: 0 })).toThrow(TypeError);
+  });
+});
+
+describe('shareWatcher of a watcher without its own backoff', () => {
+  it("resumes the watcher when a subscriber's backoff re-subscribes, and late subscribers still get the cache", () => {
+    const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    ts.run(({ cold }) => {
+      const drop = () => new HttpError('socket hang up', { code: 'ECONNRESET', stage: 'body' });
+      const api = fakeApi({
+        list: () => cold('l|', { l: page([configMap('a', '1')], '5') }),
+        watch: (_params, n) =>
+          n === 0
+            ? cold('--#', undefined, drop())
+            : cold('-m', { m: modified(configMap('a', '6')) }),
+      });
+      const shared = shareWatcher(watcher(api), { scheduler: ts });
+      const strategy = exponentialBackoff({ initialDelay: 100, jitter: false });
+      const log: string[] = [];
+      const subscription = shared.events$
+        .pipe(backoff(strategy, { scheduler: ts, onError: () => undefined }))
+        .subscribe((event) => log.push(`${ts.now()} ${describeEvent(event)}`));
+      const late: string[] = [];
+      ts.schedule(() => {
+        const lateSubscription = shared.events$.subscribe((event) =>
+          late.push(describeEvent(event)),
+        );
+        subscription.add(lateSubscription);
+      }, 150);
+      ts.schedule(() => subscription.unsubscribe(), 1000);
+      ts.flush();
+      // Dropped at 2, delivered at 2 (the delivery task); resumed at 102 with one WATCH from 5.
+      expect(log).toEqual(['0 Init', '0 InitApply a@1', '0 InitDone', '103 Apply a@6']);
+      expect(api.log()).toEqual([
+        'list limit=500',
+        'watch resourceVersion=5',
+        'watch resourceVersion=5',
+      ]);
+      expect(late).toEqual(['Init', 'InitApply a@6', 'InitDone']);
+    });
   });
 });
 

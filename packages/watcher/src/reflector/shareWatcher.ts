@@ -5,8 +5,7 @@ import {
   type SchedulerLike,
   type Subscriber,
 } from 'rxjs';
-import { markNotProgress, subscribeWithin, type KubeObject } from '@kube-rx/core';
-import { isWatcherError } from '../watcherError.js';
+import { subscribeWithin, type KubeObject } from '@kube-rx/core';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { createStore, type Store, type Writer } from './store.js';
 
@@ -66,8 +65,10 @@ interface Consumer<K> {
  *   its queued events and gets a resync from the cache instead — it never holds up the others, and
  *   memory stays bounded. Delivery is asynchronous (`scheduler`).
  * - Put the backoff **before** `shareWatcher`, so that errors are handled once for everyone. An
- *   error that still reaches it is delivered to every subscriber (after their queued events); its
- *   `resume()` subscribes to `events$` again.
+ *   error that still reaches it is delivered to every subscriber (after their queued events); a
+ *   subscriber's backoff that then re-subscribes `events$` reconnects the source synchronously, so
+ *   a watcher source resumes from where it stopped (the other subscribers re-join with a snapshot
+ *   of the cache).
  *
  * @example
  * ```ts
@@ -93,6 +94,8 @@ export function shareWatcher<K extends KubeObject>(
   let upstream: Subscription | undefined;
   let connected = false;
   let inInit = false;
+  /** Whether the cache holds a complete list (an `InitDone` was seen). */
+  let synced = false;
 
   const deliver = (consumer: Consumer<K>): void => {
     consumer.scheduled = undefined;
@@ -101,7 +104,7 @@ export function shareWatcher<K extends KubeObject>(
       if (inInit) return; // rescheduled at InitDone
       consumer.needsSnapshot = false;
       consumer.queue = [];
-      subscriber.next(markNotProgress({ type: 'Init' }));
+      subscriber.next({ type: 'Init' });
       for (const object of store.list()) {
         if (subscriber.closed) return;
         subscriber.next({ type: 'InitApply', object });
@@ -140,7 +143,9 @@ export function shareWatcher<K extends KubeObject>(
   };
 
   const connect = (): void => {
-    inInit = true;
+    // A source that lists starts with `Init`; one that resumes (a watcher re-subscribed by a
+    // backoff) continues with changes to the cache it filled before.
+    inInit = !synced;
     connected = true;
     // The connection is `upstream` before the source runs, so a last subscriber that leaves
     // while a synchronous source is still emitting stops it.
@@ -150,7 +155,10 @@ export function shareWatcher<K extends KubeObject>(
       next: (event) => {
         writer.apply(event);
         if (event.type === 'Init') inInit = true;
-        else if (event.type === 'InitDone') inInit = false;
+        else if (event.type === 'InitDone') {
+          inInit = false;
+          synced = true;
+        }
         for (const consumer of consumers) {
           if (consumer.needsSnapshot) {
             if (!inInit) schedule(consumer);
@@ -165,9 +173,7 @@ export function shareWatcher<K extends KubeObject>(
           schedule(consumer);
         }
       },
-      error: (error: unknown) => {
-        finish({ error: isWatcherError(error) ? error.mapResume(() => events$) : error });
-      },
+      error: (error: unknown) => finish({ error }),
       complete: () => finish('complete'),
     });
   };
