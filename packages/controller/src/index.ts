@@ -30,13 +30,15 @@ export type {
   OwnsConfig,
   WatchedApi,
 } from './controller/controller.js';
-export { applier, DEFAULT_RETRY_RATE_LIMIT } from './controller/applier.js';
+export { applier } from './controller/applier.js';
+export { DEFAULT_RETRY_RATE_LIMIT } from './controller/applier/applierConfig.js';
 export { triggerSelf } from './controller/triggers/triggerSelf.js';
 export { triggerOwners } from './controller/triggers/triggerOwners.js';
 export type { TriggerOwnersConfig } from './controller/triggers/triggerOwners.js';
 export { triggerOthers } from './controller/triggers/triggerOthers.js';
 export type { TriggerMapperResult } from './controller/triggers/triggerOthers.js';
-export type { ApplierConfig, ReconcileFunction, RetryRateLimit } from './controller/applier.js';
+export type { ApplierConfig, RetryRateLimit } from './controller/applier/applierConfig.js';
+export type { ReconcileFunction } from './controller/applier/reconcileFunction.js';
 
 // Error policies
 export { normalizeErrorPolicy } from './errorPolicy/errorPolicy.js';

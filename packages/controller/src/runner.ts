@@ -281,7 +281,11 @@ export function runner<T, R>(
     });
 }
 
-function normalizeConcurrency(concurrency: number | undefined): number {
+/**
+ * `concurrency` of a {@link RunnerConfig}, validated (`TypeError`): the default when undefined,
+ * `Infinity` for unbounded (`0` or `Infinity`).
+ */
+export function normalizeConcurrency(concurrency: number | undefined): number {
   if (concurrency === undefined) return DEFAULT_RUNNER_CONCURRENCY;
   if (concurrency === 0 || concurrency === Infinity) return Infinity;
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 0) {

@@ -97,12 +97,7 @@ export function scheduler<T>(
 ): OperatorFunction<ScheduleRequest<T>, T> {
   const keyOf = (config.key ?? defaultMessageKey) as (message: T) => string;
   if (typeof keyOf !== 'function') throw new TypeError('scheduler: `key` must be a function');
-  const debounce = config.debounce ?? 0;
-  if (typeof debounce !== 'number' || !Number.isFinite(debounce) || debounce < 0) {
-    throw new TypeError(
-      `scheduler: \`debounce\` must be a finite number ≥ 0, got ${String(debounce)}`,
-    );
-  }
+  const debounce = normalizeDebounce(config.debounce);
   const maxDebounce = config.maxDebounce ?? Infinity;
   if (typeof maxDebounce !== 'number' || Number.isNaN(maxDebounce) || maxDebounce < debounce) {
     throw new TypeError(
@@ -110,10 +105,7 @@ export function scheduler<T>(
     );
   }
   const drainOnComplete = config.drainOnComplete ?? true;
-  const clock = config.scheduler ?? asyncScheduler;
-  if (typeof clock.now !== 'function' || typeof clock.schedule !== 'function') {
-    throw new TypeError('scheduler: `scheduler` must be an RxJS SchedulerLike');
-  }
+  const clock = schedulerClock(config.scheduler);
 
   return (source) =>
     new Observable<T>((subscriber) => {
@@ -227,4 +219,24 @@ export function scheduler<T>(
         queue.clear();
       };
     });
+}
+
+/** `debounce` of a {@link SchedulerConfig}, validated (`TypeError`) and defaulted to `0`. */
+export function normalizeDebounce(debounce: number | undefined): number {
+  const value = debounce ?? 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(
+      `scheduler: \`debounce\` must be a finite number ≥ 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** `scheduler` of a {@link SchedulerConfig}, validated (`TypeError`) and defaulted to `asyncScheduler`. */
+export function schedulerClock(scheduler: SchedulerLike | undefined): SchedulerLike {
+  const clock = scheduler ?? asyncScheduler;
+  if (typeof clock.now !== 'function' || typeof clock.schedule !== 'function') {
+    throw new TypeError('scheduler: `scheduler` must be an RxJS SchedulerLike');
+  }
+  return clock;
 }

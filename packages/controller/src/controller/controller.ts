@@ -24,7 +24,6 @@ import {
 import {
   asyncScheduler,
   defer,
-  EMPTY,
   forkJoin,
   from,
   isObservable,
@@ -36,9 +35,12 @@ import {
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import type { ErrorPolicy } from '../errorPolicy/errorPolicy.js';
 import type { Result } from '../result.js';
-import { applier, type ApplierConfig, type ReconcileFunction } from './applier.js';
+import { normalizeErrorPolicy, type ErrorPolicy } from '../errorPolicy/errorPolicy.js';
+import { applier } from './applier.js';
+import type { ApplierConfig } from './applier/applierConfig.js';
+import { assertReconcileFunction, type ReconcileFunction } from './applier/reconcileFunction.js';
+import { resolveApplierConfig } from './applier/resolveApplierConfig.js';
 import type { ControllerError } from './controllerError.js';
 import type { ReconcileOk } from './reconcileOk.js';
 import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
@@ -462,8 +464,11 @@ export class Controller<K extends KubeObject> {
       readiness: forkJoin([store.ready$]),
       ...(shutdown.length > 0 ? { shutdown: merge(...shutdown) } : {}),
     };
-    // Validates the reconcile function, the policy and the config now rather than at subscribe.
-    applier(reconcile, errorPolicy, context, store, EMPTY, applierConfig);
+    // Validates the reconcile function, the policy and the config now rather than at subscribe
+    // (the applier checks them the same way when it is created).
+    assertReconcileFunction(reconcile);
+    normalizeErrorPolicy(errorPolicy);
+    resolveApplierConfig(applierConfig);
     return defer(() => {
       const queueErrors$ = new Subject<unknown>();
       // The one place where trigger streams get their backoff: each failure is counted and
