@@ -13,7 +13,7 @@
  * @example
  * ```ts
  * async function reconcile(widget: Widget): Promise<Action> {
- *   await ensureConfigMap(widget);
+ *   // … create or update what the widget owns …
  *   return Action.requeue(300_000);
  * }
  * ```

@@ -92,10 +92,11 @@ function isQualifiedName(value: string): boolean {
  *
  * @example
  * ```ts
- * const reconcile = (widget: Widget, ctx: Ctx) =>
+ * // The widget's ConfigMap lives in a shared namespace, where owner references cannot reach it.
+ * const reconcileWithCleanup = (widget: Widget, ctx: Ctx) =>
  *   finalizer(ctx.widgets, 'widgets.example.com/cleanup', widget, async (event) => {
- *     if (event.type === 'Apply') return apply(event.object, ctx);
- *     await ctx.externalStore.remove(event.object.metadata!.name!);
+ *     if (event.type === 'Apply') return reconcile(event.object, ctx);
+ *     await lastValueFrom(ctx.configMaps.delete(`widget-${event.object.metadata!.name!}`));
  *     return Action.awaitChange();
  *   });
  * ```

@@ -68,7 +68,7 @@ function describe(kind: FinalizerErrorKind, finalizer: string, cause: unknown): 
  *
  * @example
  * ```ts
- * if (isFinalizerError(err, 'ApplyFailed')) return policyFor(err.cause);
+ * if (isFinalizerError(err, 'ApplyFailed') && classify(err.cause) === 'permanent') return Action.awaitChange();
  * ```
  */
 export function isFinalizerError(

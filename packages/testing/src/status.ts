@@ -104,7 +104,13 @@ export function conflict(
 /** One field error of a 422 Invalid. */
 export interface FieldError {
   reason:
-    'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueNotSupported';
+    | 'FieldValueInvalid'
+    | 'FieldValueRequired'
+    | 'FieldValueForbidden'
+    | 'FieldValueNotSupported'
+    | 'FieldValueTooLong'
+    | 'FieldValueTooMany'
+    | 'FieldValueTypeInvalid';
   field: string;
   /** Message without the field prefix, e.g. `Required value: name or generateName is required`. */
   message: string;

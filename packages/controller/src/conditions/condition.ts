@@ -60,9 +60,9 @@ export interface SetConditionConfig {
  *   status: 'False',
  *   reason: 'MissingField',
  *   message: 'spec.size is required',
- *   observedGeneration: widget.metadata?.generation,
+ *   observedGeneration: widget.metadata?.generation ?? 0,
  * });
- * await lastValueFrom(api.patchStatus(name, Patch.merge({ status: { conditions } })));
+ * await lastValueFrom(widgets.patchStatus(widget.metadata!.name!, Patch.merge({ status: { conditions } })));
  * ```
  */
 export function setCondition(

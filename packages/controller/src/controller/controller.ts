@@ -302,6 +302,7 @@ export class Controller<K extends KubeObject> {
    *
    * @example
    * ```ts
+   * const externalChanges$ = new Subject<string>(); // ids from a queue or a webhook
    * controller.reconcileOn(externalChanges$.pipe(map((id) => ({ namespace: 'default', name: id }))));
    * ```
    */
@@ -399,6 +400,7 @@ export class Controller<K extends KubeObject> {
    *
    * @example
    * ```ts
+   * const abortController = new AbortController();
    * controller.gracefulShutdownOn(abortController.signal.aborted ? of(1) : fromEvent(abortController.signal, 'abort'));
    * ```
    */

@@ -8,7 +8,7 @@ import type { ReconcileReason } from './reconcileReason.js';
  * @example
  * ```ts
  * controller.run(reconcile, policy, ctx).subscribe((result) => {
- *   if (result.ok) metrics.observe(result.val.durationMs);
+ *   if (result.ok) logger.info('reconciled', { durationMs: result.val.durationMs });
  * });
  * ```
  */

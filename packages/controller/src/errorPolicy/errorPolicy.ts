@@ -38,7 +38,10 @@ export interface ErrorPolicyHandlers<K, E = unknown, C = unknown> {
  *
  * @example
  * ```ts
- * const policy: ErrorPolicy<Widget, MyError, Ctx> = (widget, error) =>
+ * class SpecError extends Error {
+ *   constructor(readonly kind: 'MissingField' | 'Unreachable') { super(kind); }
+ * }
+ * const policy: ErrorPolicy<Widget, SpecError, Ctx> = (widget, error) =>
  *   error.kind === 'MissingField' ? Action.awaitChange() : Action.requeue(5_000);
  * const withReset: ErrorPolicy<Widget> = perKeyBackoff();
  * ```

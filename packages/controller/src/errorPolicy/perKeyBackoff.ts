@@ -84,8 +84,12 @@ export interface PerKeyBackoffPolicy<K, E = unknown, C = unknown> extends ErrorP
  *
  * @example
  * ```ts
- * const policy = perKeyBackoff(undefined, {
- *   recordCondition: (widget, error, ctx) => ctx.setReady(widget, 'False', String(error)),
+ * const policy = perKeyBackoff<Widget, unknown, Ctx>(undefined, {
+ *   recordCondition: async (widget, error, ctx) => {
+ *     const ready = { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: String(error) } as const;
+ *     const conditions = setCondition(widget.status?.conditions, ready);
+ *     await lastValueFrom(ctx.widgets.patchStatus(widget.metadata!.name!, Patch.merge({ status: { conditions } })));
+ *   },
  * });
  * controller.run(reconcile, policy, ctx);
  * ```

@@ -151,7 +151,7 @@ export class ControllerMetrics {
    *
    * @example
    * ```ts
-   * results$.subscribe((result) => metrics.recordResult('widgets', result));
+   * controller.run(reconcile, policy, ctx).subscribe((result) => metrics.recordResult('widgets', result));
    * ```
    */
   recordResult(controller: string, result: Result<ReconcileOk, ControllerError>): void {
@@ -181,6 +181,7 @@ export class ControllerMetrics {
    *
    * @example
    * ```ts
+   * const requests$ = watcher(widgets).pipe(defaultBackoff(), reflect(writer), triggerSelf());
    * applier(reconcile, policy, ctx, store, requests$).pipe(metrics.observe('widgets')).subscribe();
    * ```
    */

@@ -36,8 +36,8 @@ export interface Backoff {
  * @example
  * ```ts
  * const strategy: BackoffStrategy = exponentialBackoff({ maxDelay: 10_000 });
- * watcherA$.pipe(backoff(strategy));
- * watcherB$.pipe(backoff(strategy)); // its own delays, not shared with A
+ * watcher(pods).pipe(backoff(strategy));
+ * watcher(configMaps).pipe(backoff(strategy)); // its own delays, not shared with the pods' watcher
  * ```
  */
 export type BackoffStrategy = () => Backoff;

@@ -228,7 +228,7 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const kubeSystemPods = allPods.inNamespace('kube-system');
+   * const kubeSystemPods = Api.all<V1Pod>(kc, Pod).inNamespace('kube-system');
    * ```
    */
   inNamespace(namespace: string): Api<K> {
@@ -321,6 +321,7 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
+   * const current = await firstValueFrom(configMaps.get('app'));
    * configMaps.replace('app', { ...current, data: { mode: 'fast' } });
    * ```
    */
@@ -350,6 +351,7 @@ export class Api<K extends KubeObject> {
    * @example
    * ```ts
    * pods.patch('web-0', Patch.merge({ metadata: { labels: { tier: 'web' } } }));
+   * const desired = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } };
    * widgets.patch('w1', Patch.apply(desired), { fieldManager: 'widget-operator', force: true });
    * ```
    */

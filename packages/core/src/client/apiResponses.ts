@@ -18,6 +18,9 @@ import { WatchEventDecoder } from './watchEventDecoder.js';
  *
  * @example
  * ```ts
+ * import { kubeFetch } from './kubeFetch.js';
+ *
+ * const path = '/api/v1/namespaces/default/pods/web-0';
  * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, objectResponse<V1Pod>);
  * ```
  */
@@ -44,6 +47,9 @@ export async function objectResponse<K>(
  *
  * @example
  * ```ts
+ * import { kubeFetch } from './kubeFetch.js';
+ *
+ * const path = '/api/v1/namespaces/default/pods';
  * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, listResponse<V1Pod>);
  * ```
  */
@@ -73,6 +79,10 @@ export async function listResponse<K>(
  *
  * @example
  * ```ts
+ * import { kubeFetch } from './kubeFetch.js';
+ *
+ * const path = '/api/v1/namespaces/default/pods/web-0';
+ * const body = JSON.stringify({ propagationPolicy: 'Background' });
  * kubeFetch(kc, { method: 'DELETE', path, body }, asyncScheduler, deleteResponse<V1Pod>);
  * ```
  */
@@ -108,6 +118,9 @@ export async function deleteResponse<K>(
  *
  * @example
  * ```ts
+ * import { kubeFetch } from './kubeFetch.js';
+ *
+ * const path = '/api/v1/namespaces/default/pods';
  * kubeFetch(kc, { method: 'GET', path: `${path}?watch=true` }, asyncScheduler, watchResponse<V1Pod>);
  * ```
  */

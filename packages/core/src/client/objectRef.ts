@@ -23,6 +23,7 @@ export interface ObjectRef {
  *
  * @example
  * ```ts
+ * const configMap = await firstValueFrom(configMaps.get('app'));
  * const ref = objectRef(configMap); // { namespace: 'default', name: 'app', uid: '…', kind: 'ConfigMap', apiVersion: 'v1' }
  * ```
  */

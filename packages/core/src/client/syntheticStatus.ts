@@ -56,7 +56,8 @@ export function syntheticStatus(code: number, bodyText?: string, statusText?: st
  *
  * @example
  * ```ts
- * const safe = redactStatus(await response.json());
+ * const body: unknown = await response.json();
+ * if (isStatus(body)) console.log(redactStatus(body).message);
  * ```
  */
 export function redactStatus(status: Status): Status {

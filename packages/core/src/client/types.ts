@@ -182,6 +182,7 @@ export type PatchBody =
  * ```ts
  * api.patch('app', Patch.merge({ metadata: { labels: { tier: 'web' } } }));
  * api.patch('app', Patch.json([{ op: 'test', path: '/metadata/resourceVersion', value: '42' }]));
+ * const desired = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data: { mode: 'fast' } };
  * api.patch('app', Patch.apply(desired), { fieldManager: 'my-operator', force: true });
  * ```
  */

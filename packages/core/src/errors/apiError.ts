@@ -85,7 +85,7 @@ export class ApiError extends Error {
  * @example
  * ```ts
  * if (isApiError(err, 404)) return Action.awaitChange();
- * if (isApiError(err, [409, 422])) ...
+ * if (isApiError(err, [409, 422])) return Action.requeue(1_000);
  * ```
  */
 export function isApiError(value: unknown, code?: number | readonly number[]): value is ApiError {

@@ -62,6 +62,7 @@ export interface StatusCause {
  *
  * @example
  * ```ts
+ * const body: unknown = await response.json();
  * if (isStatus(body)) console.log(body.reason);
  * ```
  */

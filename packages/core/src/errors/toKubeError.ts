@@ -55,7 +55,8 @@ const MAX_CAUSE_DEPTH = 8;
  *
  * @example
  * ```ts
- * from(coreV1.readNamespacedPod({ name, namespace })).pipe(
+ * const coreV1 = kc.makeApiClient(CoreV1Api);
+ * from(coreV1.readNamespacedPod({ name: 'web-0', namespace: 'default' })).pipe(
  *   catchError((error) => throwError(() => toKubeError(error, { method: 'GET' }))),
  * );
  * ```

@@ -12,7 +12,7 @@ let shared: Logger | undefined;
  *
  * @example
  * ```ts
- * defaultLogger().info('operator starting', { version });
+ * defaultLogger().info('operator starting', { version: '1.4.0' });
  * ```
  */
 export function defaultLogger(): Logger {

@@ -72,7 +72,7 @@ export interface BackoffConfig<T = unknown> {
  * ```ts
  * const events$ = watcher(api).pipe(
  *   backoff(exponentialBackoff({ initialDelay: 500, maxDelay: 10_000 }), {
- *     onError: (err, delayMs) => metrics.watcherRestarts.inc(),
+ *     onError: (err, delayMs) => logger.warn('watch failed', { delayMs, error: describeError(err) }),
  *   }),
  * );
  * ```
@@ -162,7 +162,7 @@ export function backoff<T>(
  *
  * @example
  * ```ts
- * watcher(api).pipe(defaultBackoff(), reflect(writer)).subscribe();
+ * watcher(widgets).pipe(defaultBackoff(), reflect(writer)).subscribe();
  * ```
  */
 export function defaultBackoff<T>(

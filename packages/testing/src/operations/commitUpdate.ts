@@ -1,6 +1,7 @@
 import type { KubeObject } from '@kube-rx/core';
 import { isPlainObject } from '../patch/mergePatch.js';
 import { deepEqual } from '../patch/jsonPatch.js';
+import { crdResources } from '../resources/crdResources.js';
 import { invalid } from '../status.js';
 import { canonicalObject } from '../store/canonicalObject.js';
 import { StoredObject } from '../store/storedObject.js';
@@ -71,7 +72,12 @@ export function commitUpdate(
     context.store.remove(previous);
     return new StoredObject(canonical, definition);
   }
-  return context.store.replace(previous, next);
+  const stored = context.store.replace(previous, next);
+  if (definition.group === 'apiextensions.k8s.io' && !context.store.simulating) {
+    // An updated CRD serves its new versions, scope and schemas from now on.
+    for (const config of crdResources(stored.object)) context.registry.register(config);
+  }
+  return stored;
 }
 
 function statusOnly(old: Mutable, candidate: Mutable): Mutable {

@@ -25,6 +25,8 @@ export function crdResources(crd: unknown): CustomResourceConfig[] {
     if (typeof names.singular === 'string') config.singular = names.singular;
     if (typeof names.listKind === 'string') config.listKind = names.listKind;
     if (Array.isArray(names.shortNames)) config.shortNames = names.shortNames.map(String);
+    const schema = isPlainObject(version.schema) ? version.schema.openAPIV3Schema : undefined;
+    if (isPlainObject(schema)) config.schema = schema;
     configs.push(config);
   }
   return configs;

@@ -1,3 +1,5 @@
+import { CustomResourceSchema } from '../validation/customResourceSchema.js';
+
 /**
  * Everything the test server knows about one kind of resource: how it is addressed, whether it
  * is namespaced, which subresources and lifecycle rules apply.
@@ -21,6 +23,8 @@ export interface ResourceDefinition {
   /** Custom resources: no strategic merge patch, and list items keep `kind`/`apiVersion`. */
   readonly custom: boolean;
   readonly shortNames: readonly string[];
+  /** Custom resources with an `openAPIV3Schema`: prunes and validates every write. */
+  readonly schema?: CustomResourceSchema;
 }
 
 /** The definition a runtime-registered custom resource gets. */
@@ -43,6 +47,12 @@ export interface CustomResourceConfig {
   listKind?: string;
   /** Default: none. */
   shortNames?: string[];
+  /**
+   * The version's `openAPIV3Schema` (as in a CRD's `spec.versions[].schema`). When given, every
+   * write is pruned of unknown fields (except under `x-kubernetes-preserve-unknown-fields`),
+   * defaulted and validated (422 Invalid with causes). Default: none (anything is kept).
+   */
+  schema?: Record<string, unknown>;
 }
 
 /** `apiVersion` of a definition: `v1` or `group/version`. */
@@ -123,5 +133,6 @@ export function customResourceDefinition(config: CustomResourceConfig): Resource
     tracksGeneration: true,
     custom: true,
     shortNames: config.shortNames ?? [],
+    ...(config.schema === undefined ? {} : { schema: new CustomResourceSchema(config.schema) }),
   });
 }

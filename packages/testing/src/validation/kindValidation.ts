@@ -2,6 +2,8 @@ import type { KubeObject } from '@kube-rx/core';
 import { isPlainObject } from '../patch/mergePatch.js';
 import type { ResourceDefinition } from '../resources/resourceDefinition.js';
 import { badRequest, invalid, type FieldError } from '../status.js';
+import { crdResources } from '../resources/crdResources.js';
+import { CustomResourceSchema } from './customResourceSchema.js';
 import { validateDeployment } from './deploymentValidation.js';
 
 const MICRO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{6})(Z|[+-]\d{2}:\d{2})$/;
@@ -13,16 +15,20 @@ const GO_MICRO_LAYOUT = '2006-01-02T15:04:05.000000Z07:00';
  *   fractional digits; `Date.toISOString()` output is rejected with 400). Offsets become UTC.
  * - events.k8s.io Event: the required fields, in the apiserver's two rounds of 422 causes.
  * - apps/v1 Deployment: a selector that selects the pod template's labels.
+ * - custom resources with a schema: pruning, defaults and validation (see CustomResourceSchema).
  *
  * Mutates `object` to its normalised form; throws a StatusError when invalid.
  */
 export function validateKindSpecific(definition: ResourceDefinition, object: KubeObject): void {
+  definition.schema?.admit(definition, object);
   if (definition.group === 'coordination.k8s.io' && definition.plural === 'leases') {
     validateLease(object as KubeObject & { spec?: Record<string, unknown> });
   } else if (definition.group === 'events.k8s.io' && definition.plural === 'events') {
     validateEventsV1(definition, object as KubeObject & Record<string, unknown>);
   } else if (definition.group === 'apps' && definition.plural === 'deployments') {
     validateDeployment(definition, object);
+  } else if (definition.group === 'apiextensions.k8s.io') {
+    validateCrdSchemas(definition, object);
   }
 }
 
@@ -54,6 +60,24 @@ export function normaliseMicroTime(value: string): string | undefined {
   const millis = Date.parse(`${base}.${micros?.slice(0, 3)}${zone}`);
   if (Number.isNaN(millis)) return undefined;
   return new Date(millis).toISOString().slice(0, 19) + `.${micros}Z`;
+}
+
+// A CRD whose schema cannot be compiled is refused before it is stored.
+function validateCrdSchemas(definition: ResourceDefinition, crd: KubeObject): void {
+  const errors: FieldError[] = [];
+  crdResources(crd).forEach((config, index) => {
+    if (config.schema === undefined) return;
+    try {
+      new CustomResourceSchema(config.schema);
+    } catch (error) {
+      errors.push({
+        reason: 'FieldValueInvalid',
+        field: `spec.versions[${index}].schema.openAPIV3Schema`,
+        message: `Invalid value: "object": ${(error as Error).message}`,
+      });
+    }
+  });
+  if (errors.length > 0) throw invalid(definition, crd.metadata?.name ?? '', errors);
 }
 
 const QUALIFIED_NAME_MESSAGE =

@@ -44,7 +44,7 @@ interface Remembered {
  * ```ts
  * watcher(deployments)
  *   .pipe(defaultBackoff(), appliedObjects(), predicateFilter(predicates.generation))
- *   .subscribe((deployment) => reconcile(deployment));
+ *   .subscribe((deployment) => console.log('spec changed:', deployment.metadata?.name));
  * ```
  */
 export function predicateFilter<K extends KubeObject>(

@@ -72,10 +72,11 @@ interface Consumer<K> {
  *
  * @example
  * ```ts
- * const pods = shareWatcher(watcher(podApi).pipe(defaultBackoff()));
- * pods.events$.pipe(appliedObjects()).subscribe(indexByNode);
- * pods.events$.pipe(touchedObjects()).subscribe(notifyOwners);
- * await pods.store.ready();
+ * const pods$ = watcher(pods).pipe(defaultBackoff());
+ * const shared = shareWatcher(pods$);
+ * shared.events$.pipe(appliedObjects()).subscribe((pod) => console.log('on', pod.spec?.nodeName));
+ * shared.events$.pipe(touchedObjects()).subscribe((pod) => console.log('touched', pod.metadata?.name));
+ * await shared.store.ready();
  * ```
  */
 export function shareWatcher<K extends KubeObject>(

@@ -38,6 +38,7 @@ export interface TriggerOwnersConfig {
  *
  * @example
  * ```ts
+ * const { store, writer } = createStore<Widget>();
  * const requests$ = merge(
  *   watcher(widgets).pipe(defaultBackoff(), reflect(writer), triggerSelf()),
  *   metadataWatcher(configMaps).pipe(defaultBackoff(), triggerOwners(Widget, { controllerOnly: true })),
