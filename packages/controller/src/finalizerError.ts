@@ -25,7 +25,7 @@ export type FinalizerErrorKind =
  *
  * @example
  * ```ts
- * if (isFinalizerError(err, 'CleanupFailed')) log.warn('cleanup failed; finalizer kept', err.cause);
+ * if (isFinalizerError(err, 'CleanupFailed')) logger.warn('cleanup failed; finalizer kept', { cause: err.cause });
  * ```
  */
 export class FinalizerError extends Error {

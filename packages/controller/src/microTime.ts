@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * formatMicroTime(scheduler.now()); // '2026-11-22T02:59:45.234000Z'
+ * formatMicroTime(asyncScheduler.now()); // '2026-11-22T02:59:45.234000Z'
  * ```
  */
 export function formatMicroTime(epochMillis: number): string {

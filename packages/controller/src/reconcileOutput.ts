@@ -23,7 +23,7 @@ export type ReconcileOutput = Action | PromiseLike<Action> | Observable<Action>;
  *
  * @example
  * ```ts
- * toActionObservable(() => reconcile(object, ctx)).subscribe((action) => console.log(action.toString()));
+ * toActionObservable(() => reconcile(widget, ctx)).subscribe((action) => console.log(action.toString()));
  * ```
  */
 export function toActionObservable(run: () => ReconcileOutput): Observable<Action> {

@@ -63,7 +63,7 @@ export interface WatcherErrorInit<T> {
  * ```ts
  * watcher(api).pipe(
  *   catchError((error) => {
- *     if (isWatcherError(error, 'WatchError') && error.status?.code === 403) alertRbac();
+ *     if (isWatcherError(error, 'WatchError') && error.status?.code === 403) logger.error('RBAC forbids the watch');
  *     return throwError(() => error);
  *   }),
  *   defaultBackoff(),
@@ -142,7 +142,7 @@ export class WatcherError<T = WatcherEvent<KubeObject>> extends Error implements
  *
  * @example
  * ```ts
- * if (isWatcherError(error, 'WatchError') && error.status?.code === 410) metrics.relists.inc();
+ * if (isWatcherError(error, 'WatchError') && error.status?.code === 410) logger.info('resource version expired, relisting');
  * ```
  */
 export function isWatcherError<T = WatcherEvent<KubeObject>>(

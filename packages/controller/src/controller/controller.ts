@@ -275,7 +275,7 @@ export class Controller<K extends KubeObject> {
    * @example
    * ```ts
    * controller.watches(secrets, { labelSelector: 'app=widgets' }, (secret) =>
-   *   widgetsStore.list().filter((w) => w.spec?.secretName === secret.metadata?.name).map(objectRef));
+   *   controller.store.list().filter((w) => w.spec?.secretName === secret.metadata?.name).map(objectRef));
    * ```
    */
   watches<O extends KubeObject>(
@@ -444,7 +444,7 @@ export class Controller<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * controller.run(reconcile, perKeyBackoff(), ctx).subscribe((result) => log(result));
+   * controller.run(reconcile, perKeyBackoff(), ctx).subscribe((result) => console.log(result));
    * ```
    */
   run<C>(

@@ -32,7 +32,7 @@ export interface ControllerErrorInit {
  * @example
  * ```ts
  * controller.run(reconcile, policy, ctx).subscribe((result) => {
- *   if (result.err && result.val.kind === 'ReconcilerFailed') log.warn(result.val.message);
+ *   if (result.err && result.val.kind === 'ReconcilerFailed') logger.warn(result.val.message);
  * });
  * ```
  */

@@ -92,7 +92,7 @@ const METADATA_ACCEPT =
  * kc.loadFromDefault();
  * const configMaps = Api.namespaced<V1ConfigMap>(kc, ConfigMap, 'default', { retry: true });
  * const cm = await firstValueFrom(configMaps.get('app-config'));
- * configMaps.watch({ resourceVersion: cm.metadata?.resourceVersion }).subscribe((event) => {
+ * configMaps.watch({ resourceVersion: cm.metadata?.resourceVersion ?? '0' }).subscribe((event) => {
  *   console.log(event.type, event.object.metadata?.name);
  * });
  * ```
@@ -405,7 +405,8 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * pods.watch({ resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true })
+   * const list = await firstValueFrom(pods.list());
+   * pods.watch({ resourceVersion: list.metadata.resourceVersion ?? '0', allowWatchBookmarks: true })
    *   .subscribe((event) => console.log(event.type));
    * ```
    */

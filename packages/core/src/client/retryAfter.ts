@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * parseRetryAfter('2', scheduler.now()); // 2
+ * parseRetryAfter('2', asyncScheduler.now()); // 2
  * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:58 GMT')); // 2
  * ```
  */

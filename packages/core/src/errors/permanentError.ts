@@ -18,7 +18,7 @@ const MAX_MESSAGE_LENGTH = 500;
  *
  * @example
  * ```ts
- * const error = new PermanentError('spec.size is required', { cause: validationProblem });
+ * const error = new PermanentError('spec.size is required', { cause: { field: 'spec.size' } });
  * classify(error); // 'permanent'
  * ```
  */

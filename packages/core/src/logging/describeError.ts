@@ -23,7 +23,7 @@ const MAX_CAUSE_DEPTH = 5;
  *
  * @example
  * ```ts
- * logger.warn('reconcile failed', { object: refKey(ref), error: describeError(err) });
+ * logger.warn('reconcile failed', { object: refKey(objectRef(widget)), error: describeError(err) });
  * ```
  */
 export function describeError(error: unknown): ErrorDescription {

@@ -92,7 +92,7 @@ export function shouldRetry(
  * ```ts
  * api.get('web').pipe(
  *   withTimeout(10_000),
- *   retryPolicy({ retryNetworkErrors: true, onRetry: (err, n, ms) => log.warn('retry', { n, ms }) }),
+ *   retryPolicy({ retryNetworkErrors: true, onRetry: (err, n, ms) => logger.warn('retry', { n, ms }) }),
  * );
  * ```
  */

@@ -34,7 +34,7 @@ export interface WithTimeoutConfig {
  * @example
  * ```ts
  * api.get('web').pipe(withTimeout(10_000)).subscribe({
- *   error: (err) => isHttpError(err) && err.timedOut && log.warn('GET took too long'),
+ *   error: (err) => isHttpError(err) && err.timedOut && logger.warn('GET took too long'),
  * });
  * ```
  */

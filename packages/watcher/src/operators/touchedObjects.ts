@@ -17,7 +17,7 @@ import { listedObjects } from './listedObjects.js';
  *
  * @example
  * ```ts
- * watcher(api).pipe(defaultBackoff(), touchedObjects()).subscribe((cm) => enqueue(objectRef(cm)));
+ * watcher(api).pipe(defaultBackoff(), touchedObjects()).subscribe((cm) => console.log('touched', refKey(objectRef(cm))));
  * ```
  */
 export function touchedObjects<K>(): OperatorFunction<WatcherEvent<K>, K> {

@@ -10,7 +10,7 @@ import type { Writer } from './store.js';
  * @example
  * ```ts
  * const { store, writer } = createStore<V1Pod>();
- * watcher(pods).pipe(defaultBackoff(), reflect(writer), appliedObjects()).subscribe(handle);
+ * watcher(pods).pipe(defaultBackoff(), reflect(writer), appliedObjects()).subscribe((pod) => console.log(pod.metadata?.name));
  * ```
  */
 export function reflect<K>(writer: Writer<K>): MonoTypeOperatorFunction<WatcherEvent<K>> {

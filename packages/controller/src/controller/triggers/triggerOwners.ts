@@ -41,7 +41,7 @@ export interface TriggerOwnersConfig {
  * const { store, writer } = createStore<Widget>();
  * const requests$ = merge(
  *   watcher(widgets).pipe(defaultBackoff(), reflect(writer), triggerSelf()),
- *   metadataWatcher(configMaps).pipe(defaultBackoff(), triggerOwners(Widget, { controllerOnly: true })),
+ *   metadataWatcher(configMaps).pipe(defaultBackoff(), triggerOwners(WidgetResource, { controllerOnly: true })),
  * );
  * applier(reconcile, perKeyBackoff(), ctx, store, requests$, { readiness: store.ready$ }).subscribe();
  * ```
