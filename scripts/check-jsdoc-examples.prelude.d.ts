@@ -1,8 +1,17 @@
 // What JSDoc examples use without declaring it: the objects and stand-ins a reader of an example
 // assumes from its surroundings. scripts/check-jsdoc-examples.ts imports into each example the
-// names it mentions. Keep this small; a name used by one example only belongs in that example.
+// names it mentions. Keep this small; a name only one example needs belongs in that example.
 import type { Api, ApiResource, KubeObject, Logger } from '@kube-rx/core';
-import type { Action, Condition, Controller, ErrorPolicy } from '@kube-rx/controller';
+import type {
+  Action,
+  Condition,
+  Controller,
+  ControllerMetrics,
+  ErrorPolicy,
+  Recorder,
+} from '@kube-rx/controller';
+import type { TestApiServer } from '@kube-rx/testing';
+import type { Store, Writer } from '@kube-rx/watcher';
 import type {
   KubeConfig,
   V1ConfigMap,
@@ -10,6 +19,8 @@ import type {
   V1Pod,
   V1Secret,
 } from '@kubernetes/client-node';
+import type { Response } from 'undici';
+import type { KubeFetchContext } from '../packages/core/src/client/kubeFetch.js';
 
 /** The custom resource most examples reconcile (group `example.com`, kind `Widget`). */
 export interface Widget extends KubeObject {
@@ -18,12 +29,14 @@ export interface Widget extends KubeObject {
 }
 /** The `ApiResource` of {@link Widget}. */
 export declare const WidgetResource: ApiResource;
-/** The object being reconciled. */
+/** The widget being reconciled. */
 export declare const widget: Widget;
 
 /** A loaded kubeconfig (`new KubeConfig()` then `loadFromDefault()`), under both usual names. */
 export declare const kubeConfig: KubeConfig;
 export declare const kc: KubeConfig;
+/** The name of the operator's own pod (from the downward API). */
+export declare const podName: string;
 
 /** Api handles, namespaced or not. */
 export declare const api: Api<KubeObject>;
@@ -33,7 +46,11 @@ export declare const configMaps: Api<V1ConfigMap>;
 export declare const secrets: Api<V1Secret>;
 export declare const deployments: Api<V1Deployment>;
 
-/** The context a widget reconciler is run with. */
+/** The cache of widgets and its writer: `const { store, writer } = createStore<Widget>()`. */
+export declare const store: Store<Widget>;
+export declare const writer: Writer<Widget>;
+
+/** The context the widget reconciler runs with. */
 export interface Ctx {
   widgets: Api<Widget>;
   configMaps: Api<V1ConfigMap>;
@@ -44,6 +61,14 @@ export declare const policy: ErrorPolicy<Widget, unknown, Ctx>;
 export declare const controller: Controller<Widget>;
 
 export declare const logger: Logger;
+export declare const metrics: ControllerMetrics;
+export declare const recorder: Recorder;
+export declare const server: TestApiServer;
+
 /** A caught error. */
 export declare const err: unknown;
 export declare const error: unknown;
+
+/** Inside a `kubeFetch` response handler (the examples of the client's internal modules). */
+export declare const response: Response;
+export declare const context: KubeFetchContext;

@@ -158,7 +158,10 @@ export function checkExamples(
       specifier: specifierFrom(dirname(path), target),
       names: exported.get(target) ?? [],
     }));
-    const { text, offset } = exampleModule(example.lines, modules);
+    const sourceDir = dirname(join(config.root, example.file));
+    const { text, offset } = exampleModule(example.lines, modules, (specifier) =>
+      relativeSpecifier(dirname(path), join(sourceDir, specifier)),
+    );
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
     generated.set(ts.sys.resolvePath(path), { example, offset });
@@ -290,14 +293,24 @@ function isTypeOnly(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
  * The generated module of one example: imports of the exported names the example mentions but
  * neither imports nor declares itself, then the example. An example without imports of its own
  * is wrapped in an async function, so that `await` and `return` (an excerpt of a reconciler)
- * work and its names never clash with the imports.
+ * work and its names never clash with the imports. Relative imports of the example (an example
+ * of an internal module importing its neighbours) go through `rebase`.
  */
 export function exampleModule(
   lines: readonly string[],
   modules: readonly { specifier: string; names: readonly ExportedName[] }[],
+  rebase: (specifier: string) => string = (specifier) => specifier,
 ): { text: string; offset: number } {
-  const body = lines.join('\n');
-  const source = ts.createSourceFile('example.ts', body, ts.ScriptTarget.Latest, false);
+  const source = ts.createSourceFile('example.ts', lines.join('\n'), ts.ScriptTarget.Latest, false);
+  let body = source.text;
+  const relativeImports = source.statements
+    .filter(ts.isImportDeclaration)
+    .map((statement) => statement.moduleSpecifier)
+    .filter((specifier) => ts.isStringLiteral(specifier) && specifier.text.startsWith('.'));
+  for (const specifier of relativeImports.reverse()) {
+    const rebased = `'${rebase((specifier as ts.StringLiteral).text)}'`;
+    body = body.slice(0, specifier.getStart(source)) + rebased + body.slice(specifier.getEnd());
+  }
   const mentioned = identifiers(source);
   const taken = topLevelNames(source);
   const header: string[] = [];
