@@ -27,6 +27,6 @@ for (const violation of report.violations.slice(0, 50)) console.log(`violated: $
 const failed =
   report.violations.length > 0 ||
   report.unhandledRejections > 0 ||
-  report.outage.requests > report.outage.bound ||
+  report.outage.secondHalfRequests > report.outage.bound ||
   report.shutdown.runningAfter > 0;
 process.exit(failed ? 1 : 0);

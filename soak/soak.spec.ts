@@ -20,7 +20,7 @@ describe('seeded chaos soak', () => {
     expect(report.overlaps).toBe(0);
     expect(report.unhandledRejections).toBe(0);
     expect(report.shutdown.runningAfter).toBe(0);
-    expect(report.outage.requests).toBeLessThanOrEqual(report.outage.bound);
+    expect(report.outage.secondHalfRequests).toBeLessThanOrEqual(report.outage.bound);
     expect(report.reconciles).toBeGreaterThan(report.objects);
     expect(report.writer.creates + report.writer.updates + report.writer.deletes).toBeGreaterThan(
       100,

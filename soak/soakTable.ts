@@ -18,14 +18,18 @@ export function soakTable(report: SoakReport): string {
     ['reconciles / cleanups', `${report.reconciles} / ${report.cleanups}`],
     ['overlapping reconciles of one key', String(report.overlaps)],
     [
-      `requests during a ${report.outage.seconds} s full outage`,
-      `${report.outage.requests} (bound ${report.outage.bound})`,
+      `requests during a ${report.outage.seconds} s full outage (every key asked to reconcile at its start)`,
+      `${report.outage.requests}; ${report.outage.secondHalfRequests} in its second half (bound ${report.outage.bound})`,
     ],
     [
       'graceful shutdown mid-run',
       `${report.shutdown.seconds.toFixed(2)} s, ${report.shutdown.runningAfter} runs left`,
     ],
     ['converged after the faults stopped', `${report.convergedAfterSeconds.toFixed(1)} s`],
+    [
+      'retries still due after convergence (no change; then quiet)',
+      `${report.afterConvergence.runs} runs, the last ${report.afterConvergence.quietAfterSeconds.toFixed(1)} s after convergence`,
+    ],
     ['unhandled rejections', String(report.unhandledRejections)],
     ['heap used (MiB, each tenth of the run, then the end)', report.heapMiB.join(' → ')],
     ['requests served', String(report.totalRequests)],
