@@ -25,6 +25,7 @@ const config: Config = {
     '<rootDir>/examples/*/test/**/*.spec.ts',
     '<rootDir>/docs/examples/**/*.spec.ts',
     '<rootDir>/soak/**/*.spec.ts',
+    '<rootDir>/scripts/**/*.spec.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30_000,

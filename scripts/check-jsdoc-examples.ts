@@ -254,8 +254,8 @@ function relativeSpecifier(fromDir: string, target: string): string {
 /** For each `export * as mN from 'specifier'` of `path`, in order: the names it exports. */
 function exportsOf(program: ts.Program, path: string): ExportedName[][] {
   const checker = program.getTypeChecker();
-  const source = program.getSourceFile(path);
-  return (source?.statements ?? []).filter(ts.isExportDeclaration).map((statement) => {
+  const statements: readonly ts.Statement[] = program.getSourceFile(path)?.statements ?? [];
+  return statements.filter(ts.isExportDeclaration).map((statement) => {
     const specifier = statement.moduleSpecifier;
     const module = specifier && checker.getSymbolAtLocation(specifier);
     if (!module) throw new Error(`${path}: cannot resolve ${specifier?.getText() ?? 'a module'}`);
