@@ -1,5 +1,6 @@
 // Watchers with backoff (docs/error-handling.md): the default schedule, and a custom one.
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { map } from 'rxjs';
 import { Api, Pod, backoff, createLogger, defaultBackoff, exponentialBackoff } from '@kube-rx/core';
 import { isWatcherError, watcher } from '@kube-rx/watcher';
 
@@ -38,4 +39,17 @@ watcher(pods, { timeoutSeconds: 120 })
     }),
   )
   .subscribe((event) => logger.info(event.type));
+// #endregion
+
+// #region through-operators
+// ✓ Operators between the watcher and its backoff see the resumed stream too: after a dropped
+// watch, one WATCH from the last resourceVersion, no LIST, and every event is still mapped.
+watcher(pods)
+  .pipe(
+    map((event) =>
+      event.type === 'Apply' ? `changed ${event.object.metadata?.name}` : event.type,
+    ),
+    defaultBackoff(),
+  )
+  .subscribe((line) => logger.info(line));
 // #endregion
