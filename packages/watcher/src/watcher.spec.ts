@@ -23,7 +23,6 @@ import { recordEvents } from '../test/recordEvents.js';
 import { synchronousFakeApi } from '../test/synchronousSource.js';
 import { watcher } from './watcher.js';
 import { isWatcherError } from './watcherError.js';
-import type { WatcherEvent } from './watcherEvent.js';
 
 const a = configMap('a', '3');
 const b = configMap('b', '4');

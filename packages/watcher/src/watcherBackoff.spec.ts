@@ -24,8 +24,8 @@ const nominal = (n: number) => Math.min(800 * 2 ** n, 30_000);
 
 const drop = () => new HttpError('socket hang up', { code: 'ECONNRESET', stage: 'body' });
 /** 100 ms, then 200, 400, ... without jitter; failures are not logged. */
-const fixedBackoff = (ts: TestScheduler) =>
-  backoff(exponentialBackoff({ initialDelay: 100, jitter: false }), {
+const fixedBackoff = <T>(ts: TestScheduler) =>
+  backoff<T>(exponentialBackoff({ initialDelay: 100, jitter: false }), {
     scheduler: ts,
     onError: () => undefined,
   });
