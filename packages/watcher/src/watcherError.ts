@@ -16,7 +16,7 @@ import type { WatcherEvent } from './watcherEvent.js';
  * |---|---|---|
  * | `InitialListFailed` | a LIST page failed (ApiError, HttpError, SerdeError, list timeout) | a fresh list (`Init` again) |
  * | `WatchStartFailed` | the WATCH request failed before streaming (ApiError, HttpError stage `'request'`) | HTTP 410 Gone: a full relist; otherwise one WATCH from the last resourceVersion |
- * | `WatchFailed` | the stream broke (HttpError stage `'body'`), a malformed line (SerdeError), silence past the idle limit | one WATCH from the last resourceVersion |
+ * | `WatchFailed` | the stream broke (HttpError stage `'body'`), a SerdeError from a custom `ListWatchApi` (the `Api` skips and reports malformed lines itself), silence past the idle limit | one WATCH from the last resourceVersion |
  * | `WatchError` | the server sent an `ERROR` event (`status`) | 410 Gone: a full relist; other codes: WATCH from the last resourceVersion |
  *
  * With `initialListStrategy: 'StreamingList'`, every failure before the initial-events-end
