@@ -1,4 +1,4 @@
-import type { ObjectRef } from '@kube-rx/core';
+import { subscribeWithin, type ObjectRef } from '@kube-rx/core';
 import { Observable, ReplaySubject, Subject, type SchedulerLike } from 'rxjs';
 import type { ScheduleRequest } from '../../scheduler.js';
 import type { ReconcileRequest } from '../reconcileReason.js';
@@ -63,25 +63,24 @@ export function applierInput(
     // Requeues first: a synchronous requests$ can run reconciles (and so ask for requeues)
     // before its subscribe call returns, and a Subject drops what nobody listens to yet.
     scheduled.add(requeues$.subscribe((request) => scheduled.next(request)));
-    scheduled.add(
-      requests$.subscribe({
-        next: (request) => {
-          try {
-            if (shard !== undefined && !shard(request.ref)) return;
-            const message = keyedRequest(request.ref, request.reason);
-            onQueued(message.key);
-            scheduled.next({ message, runAt: scheduler.now() });
-          } catch (error) {
-            scheduled.error(error);
-          }
-        },
-        error: (error: unknown) => {
-          onRequestsError(error);
-          close();
-        },
-        complete: close,
-      }),
-    );
+    // Within `scheduled`, so that a synchronous requests$ stops when the applier is unsubscribed.
+    subscribeWithin(scheduled, requests$, {
+      next: (request) => {
+        try {
+          if (shard !== undefined && !shard(request.ref)) return;
+          const message = keyedRequest(request.ref, request.reason);
+          onQueued(message.key);
+          scheduled.next({ message, runAt: scheduler.now() });
+        } catch (error) {
+          scheduled.error(error);
+        }
+      },
+      error: (error: unknown) => {
+        onRequestsError(error);
+        close();
+      },
+      complete: close,
+    });
     return stop;
   });
 
