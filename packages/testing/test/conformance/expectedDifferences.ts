@@ -23,8 +23,4 @@ export const expectedDifferences: Readonly<Record<string, ExpectedDifference>> =
       withoutBookmarks: '422 Invalid',
     },
   },
-  table: {
-    note: 'Table output honours `limit` but sends no `continue` token, so later pages cannot be fetched',
-    inMemory: { kind: 'Table', firstColumn: 'Name', pages: [2], rowNames: ['t0', 't1'] },
-  },
 };

@@ -1,6 +1,7 @@
 import { listScenarios } from './scenarios/lists.js';
 import { objectScenarios } from './scenarios/objects.js';
 import { patchScenarios } from './scenarios/patches.js';
+import { resourceScenarios } from './scenarios/resources.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { watchScenarios } from './scenarios/watches.js';
 
@@ -12,4 +13,5 @@ export const scenarios: readonly Scenario[] = [
   ...listScenarios,
   ...watchScenarios,
   ...patchScenarios,
+  ...resourceScenarios,
 ];
