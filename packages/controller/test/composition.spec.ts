@@ -47,7 +47,7 @@ function childKeeper(harness: Harness, seen: string[]) {
     await firstValueFrom(
       configMaps.patch(
         name,
-        Patch.apply<ConfigMapObject>({
+        Patch.apply({
           apiVersion: 'v1',
           kind: 'ConfigMap',
           metadata: {
@@ -79,7 +79,11 @@ async function scenario(results$: Observable<Out>, seen: string[]): Promise<stri
   await firstValueFrom(widgets.create(widget('w1', { size: 1 })));
   await eventually(() => harness.server.get('configmaps', NAMESPACE, 'w1-cm') !== undefined);
   await firstValueFrom(widgets.patch('w1', Patch.merge({ spec: { size: 2 } })));
-  await eventually(() => harness.server.get('configmaps', NAMESPACE, 'w1-cm')?.data?.size === '2');
+  await eventually(
+    () =>
+      (harness.server.get('configmaps', NAMESPACE, 'w1-cm') as ConfigMapObject | undefined)?.data
+        ?.size === '2',
+  );
   await firstValueFrom(configMaps.delete('w1-cm'));
   await eventually(() => harness.server.get('configmaps', NAMESPACE, 'w1-cm') !== undefined);
   await sleep(200);
