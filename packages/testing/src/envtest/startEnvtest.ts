@@ -10,7 +10,7 @@ import { envtestKubeConfig } from './envtestKubeConfig.js';
 import { EnvtestProcess } from './envtestProcess.js';
 import { envtestRequest, type EnvtestEndpoint } from './envtestRequest.js';
 import { EtcdClient } from './etcdClient.js';
-import { freePort } from './freePort.js';
+import { freePorts } from './freePorts.js';
 import { StaticTokens, type EnvtestUser } from './staticTokens.js';
 
 /** Options of {@link startEnvtest}; every field is optional. */
@@ -197,7 +197,7 @@ export async function startEnvtest(config: EnvtestConfig = {}): Promise<Envtest>
   const saPubFile = file('sa.pub', certificates.serviceAccountPublicKey);
   const tokenFile = file('tokens.csv', tokens.file());
 
-  const [etcdPort, peerPort, port] = [await freePort(), await freePort(), await freePort()];
+  const [etcdPort, peerPort, port] = (await freePorts(3)) as [number, number, number];
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const url = `https://127.0.0.1:${port}`;
   const endpoint: EnvtestEndpoint = {
