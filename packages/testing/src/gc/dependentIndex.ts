@@ -1,5 +1,6 @@
 import type { KubeObject } from '@kube-rx/core';
 import type { ResourceDefinition } from '../resources/resourceDefinition.js';
+import { storageKey } from '../store/storageViews.js';
 import type { StoredObject } from '../store/storedObject.js';
 import type { ChangeEvent } from '../watch/watchEvent.js';
 
@@ -53,6 +54,7 @@ export function ownerUids(object: KubeObject | undefined): string[] {
   return (object?.metadata?.ownerReferences ?? []).map((reference) => reference.uid);
 }
 
+// Keyed by storage: an Event is one dependent whichever Event API last wrote it.
 function dependentKey(object: StoredObject): string {
-  return `${object.definition.group}/${object.definition.plural}/${object.key}`;
+  return `${storageKey(object.definition)}/${object.key}`;
 }

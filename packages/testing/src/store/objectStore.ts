@@ -4,6 +4,7 @@ import { EventHistory } from '../watch/eventHistory.js';
 import { ChangeEvent, type ChangeType } from '../watch/watchEvent.js';
 import { canonicalObject } from './canonicalObject.js';
 import { DryRunOverlay } from './dryRunOverlay.js';
+import { storageKey, viewAs } from './storageViews.js';
 import { StoredObject } from './storedObject.js';
 
 interface Table {
@@ -17,7 +18,9 @@ interface Table {
  * synchronous and emits exactly one {@link ChangeEvent}, so listeners see writes in order.
  *
  * Writes here are raw: validation and API semantics (generation, status, finalizers) live in
- * the operations that call them.
+ * the operations that call them. Resources that share storage (core/v1 and events.k8s.io/v1
+ * Events, see {@link storageKey}) share one table: reads return each object in the shape of
+ * the API asked, writes store it in the shape of the API that wrote it.
  */
 export class ObjectStore {
   readonly history: EventHistory;
@@ -70,8 +73,10 @@ export class ObjectStore {
   ): StoredObject | undefined {
     const key = definition.namespaced ? `${namespace ?? ''}/${name}` : name;
     const simulated = this.overlay?.lookup(tableKey(definition), key);
-    if (simulated !== undefined) return simulated ?? undefined;
-    return this.tables.get(tableKey(definition))?.objects.get(key);
+    if (simulated !== undefined)
+      return simulated === null ? undefined : viewAs(simulated, definition);
+    const stored = this.tables.get(tableKey(definition))?.objects.get(key);
+    return stored === undefined ? undefined : viewAs(stored, definition);
   }
 
   /** Objects of a resource in key order (namespace, then name), optionally in one namespace. */
@@ -83,7 +88,8 @@ export class ObjectStore {
       this.overlay = overlay;
       return overlay
         .applyTo(tableKey(definition), stored)
-        .filter((object) => namespace === undefined || object.namespace === namespace);
+        .filter((object) => namespace === undefined || object.namespace === namespace)
+        .map((object) => viewAs(object, definition));
     }
     const table = this.tables.get(tableKey(definition));
     if (table === undefined) return [];
@@ -93,7 +99,7 @@ export class ObjectStore {
       const object = table.objects.get(key);
       if (object === undefined) continue;
       if (namespace !== undefined && object.namespace !== namespace) continue;
-      result.push(object);
+      result.push(viewAs(object, definition));
     }
     return result;
   }
@@ -161,7 +167,10 @@ export class ObjectStore {
       if (event.type === 'ADDED') objects.delete(event.object.key);
       else if (event.previous !== undefined) objects.set(event.previous.key, event.previous);
     }
-    return [...objects.keys()].sort().flatMap((key) => objects.get(key) ?? []);
+    return [...objects.keys()].sort().flatMap((key) => {
+      const object = objects.get(key);
+      return object === undefined ? [] : [viewAs(object, definition)];
+    });
   }
 
   /** Drops the event history (see `faults.compact()`). */
@@ -198,7 +207,8 @@ export class ObjectStore {
   }
 }
 
-// Tables are keyed by group and plural, so re-registering a custom resource keeps its objects.
+// Tables are keyed by storage (group and plural), so re-registering a custom resource keeps its
+// objects and resources served through two APIs share one table.
 function tableKey(definition: ResourceDefinition): string {
-  return `${definition.group}/${definition.plural}`;
+  return storageKey(definition);
 }

@@ -1,4 +1,5 @@
 import type { ResourceDefinition } from '../resources/resourceDefinition.js';
+import { viewAs } from '../store/storageViews.js';
 import { StoredObject } from '../store/storedObject.js';
 
 /** The event types a write produces. */
@@ -20,6 +21,7 @@ export class ChangeEvent {
   /** State before the change (MODIFIED, DELETED). */
   readonly previous: StoredObject | undefined;
   private readonly lines = new Map<string, string>();
+  private readonly views = new Map<string, ChangeEvent>();
 
   constructor(
     type: ChangeType,
@@ -36,6 +38,33 @@ export class ChangeEvent {
 
   get namespace(): string | undefined {
     return this.object.namespace;
+  }
+
+  /**
+   * This event as watchers of `definition` see it: itself when written through that resource,
+   * else (a resource sharing its storage, such as the other Event API) the same change with the
+   * objects converted to that API's shape. Built once per API, so its lines are shared too.
+   */
+  as(definition: ResourceDefinition): ChangeEvent {
+    if (
+      this.definition.group === definition.group &&
+      this.definition.plural === definition.plural
+    ) {
+      return this;
+    }
+    const key = `${definition.group}/${definition.plural}`;
+    let view = this.views.get(key);
+    if (view === undefined) {
+      const previous = this.previous === undefined ? undefined : viewAs(this.previous, definition);
+      view = new ChangeEvent(
+        this.type,
+        this.resourceVersion,
+        viewAs(this.object, definition),
+        previous,
+      );
+      this.views.set(key, view);
+    }
+    return view;
   }
 
   /** The newline-terminated watch line for this event seen through `view`. */

@@ -4,6 +4,7 @@ import type { FieldSelector } from '../selectors/fieldSelector.js';
 import type { LabelSelector } from '../selectors/labelSelector.js';
 import type { StoredObject } from '../store/storedObject.js';
 import { apiVersionOfDefinition } from '../resources/resourceDefinition.js';
+import { storageKey } from '../store/storageViews.js';
 import type { ChangeEvent } from './watchEvent.js';
 
 /** What a watch asked for. */
@@ -85,17 +86,16 @@ export class WatchStream {
     return fields.empty || fields.matches(object.object);
   }
 
-  /** Sends `event` if this watch should see it. */
-  deliver(event: ChangeEvent): void {
+  /**
+   * Sends `change` if this watch should see it, in the shape of the watched resource (a write
+   * through a resource sharing its storage, such as the other Event API, is converted).
+   */
+  deliver(change: ChangeEvent): void {
     if (this.closed) return;
     const { definition, metadataOnly, sinceResourceVersion } = this.options;
-    if (
-      event.definition.plural !== definition.plural ||
-      event.definition.group !== definition.group
-    ) {
-      return;
-    }
-    if (event.resourceVersion <= sinceResourceVersion) return;
+    if (storageKey(change.definition) !== storageKey(definition)) return;
+    if (change.resourceVersion <= sinceResourceVersion) return;
+    const event = change.as(definition);
     if (event.type !== 'MODIFIED' || event.previous === undefined) {
       if (this.matches(event.object)) this.write(event.line('asIs', metadataOnly));
       return;
