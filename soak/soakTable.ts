@@ -27,7 +27,7 @@ export function soakTable(report: SoakReport): string {
     ],
     ['converged after the faults stopped', `${report.convergedAfterSeconds.toFixed(1)} s`],
     [
-      'retries still due after convergence (no change; then quiet)',
+      'runs after convergence (queued relist and retry requests; nothing changed), then quiet',
       `${report.afterConvergence.runs} runs, the last ${report.afterConvergence.quietAfterSeconds.toFixed(1)} s after convergence`,
     ],
     ['unhandled rejections', String(report.unhandledRejections)],
