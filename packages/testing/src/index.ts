@@ -20,3 +20,13 @@ export {
   findEnvtestAssets,
 } from './envtest/envtestAssets.js';
 export type { EnvtestAssets } from './envtest/envtestAssets.js';
+export { useTestApiServer } from './harness/useTestApiServer.js';
+export type {
+  TestApiServerHarness,
+  TestHook,
+  TestHooks,
+  Unsubscribable,
+  Subscribable,
+  HarnessObserver,
+  UseTestApiServerConfig,
+} from './harness/useTestApiServer.js';
