@@ -1,11 +1,15 @@
 // Verifies that every code block in docs/*.md and README.md marked with
-//   <!-- snippet: docs/examples/file.ts -->          (the whole file)
+//   <!-- snippet: docs/examples/file.ts -->          (the whole file; also a .json file, shown
+//                                                     in a ```json block)
 //   <!-- snippet: docs/examples/file.ts#region -->   (the lines between `// #region region` and
 //                                                     `// #endregion` in that file)
 //   <!-- prettier-ignore -->                          (so that Prettier leaves the block alone)
 // right before its opening fence shows exactly that code, so that what readers copy is
-// what `npm run typecheck` (and, for *.spec.ts, `npm test`) checked. Region marker lines inside
-// the shown code are left out. Run: npm run docs:snippets   (add --fix to rewrite the blocks)
+// what `npm run typecheck` (and, for *.spec.ts, `npm test`) checked. Sources live under
+// docs/examples/ or docs/getting-started/ (the guide's project, which
+// scripts/check-getting-started.sh installs and runs outside the repository). Region marker
+// lines inside the shown code are left out.
+// Run: npm run docs:snippets   (add --fix to rewrite the blocks)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +20,7 @@ const MARKER = /^<!--\s*snippet:\s*([^#\s]+)(?:#([\w-]+))?\s*-->\s*$/;
 const REGION_START = /^\s*\/\/\s*#region\s+([\w-]+)\s*$/;
 const REGION_END = /^\s*\/\/\s*#endregion\b.*$/;
 const IGNORE = '<!-- prettier-ignore -->';
+const SOURCE_FOLDERS = ['docs/examples/', 'docs/getting-started/'];
 
 interface Problem {
   file: string;
@@ -52,8 +57,13 @@ for (const file of markdownFiles) {
       if (/prettier-ignore/.test(lines[fenceAt] ?? '')) ignored = true;
       fenceAt++;
     }
-    if (!/^```(ts|typescript)\s*$/.test(lines[fenceAt] ?? '')) {
-      problems.push({ ...at, message: 'a snippet marker must be followed by a ```ts fence' });
+    const language = source.endsWith('.json') ? 'json' : 'ts';
+    const fence = language === 'json' ? /^```json\s*$/ : /^```(ts|typescript)\s*$/;
+    if (!fence.test(lines[fenceAt] ?? '')) {
+      problems.push({
+        ...at,
+        message: `a snippet marker must be followed by a \`\`\`${language} fence`,
+      });
       continue;
     }
     if (!ignored || fenceAt !== index + 2) {
@@ -111,8 +121,9 @@ process.exitCode = problems.length > 0 ? 1 : 0;
 
 function snippetLines(source: string, region: string | undefined): string[] {
   const path = join(root, source);
-  if (!relative(root, path).startsWith('docs/examples/')) {
-    throw new Error(`snippet source ${source} is not under docs/examples/`);
+  const inRepo = relative(root, path);
+  if (!SOURCE_FOLDERS.some((folder) => inRepo.startsWith(folder))) {
+    throw new Error(`snippet source ${source} is not under ${SOURCE_FOLDERS.join(' or ')}`);
   }
   let text: string;
   try {

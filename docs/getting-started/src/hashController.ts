@@ -1,5 +1,5 @@
-// The controller of docs/getting-started.md: keeps an annotation with a hash of each labelled
-// ConfigMap's data up to date (so that a Deployment can roll when its config changes).
+// Keeps an annotation with a hash of each labelled ConfigMap's data up to date, so that a
+// Deployment that copies it into its pod template rolls whenever its configuration changes.
 import { createHash } from 'node:crypto';
 import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import { lastValueFrom, type Observable } from 'rxjs';
@@ -13,8 +13,8 @@ import {
   type Result,
 } from '@kube-rx/controller';
 
-// #region reconcile
 export const HASH_ANNOTATION = 'example.com/data-hash';
+export const LABEL_SELECTOR = 'example.com/hash=true';
 
 export interface Context {
   configMaps: Api<V1ConfigMap>;
@@ -31,9 +31,7 @@ export async function reconcile(configMap: V1ConfigMap, ctx: Context): Promise<A
   // Nothing else to do until the ConfigMap changes; look again in 10 minutes anyway.
   return Action.requeue(600_000);
 }
-// #endregion
 
-// #region controller
 export function hashController(
   kubeConfig: KubeConfig,
   namespace: string,
@@ -41,8 +39,7 @@ export function hashController(
   const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, namespace, {
     retry: true, // retry 429/503/504 inside each API call
   });
-  return new Controller(configMaps, { labelSelector: 'example.com/hash=true' })
+  return new Controller(configMaps, { labelSelector: LABEL_SELECTOR })
     .shutdownOnSignal()
     .run(reconcile, perKeyBackoff(), { configMaps });
 }
-// #endregion
