@@ -61,6 +61,20 @@ describe('createLogger', () => {
     expect(lines[0]).toMatch(/^\S+ info \[ctl\] hello key=ns\/name n=2$/);
   });
 
+  it('writes pretty lines with rounded numbers and errors as one capped line of causes', () => {
+    const { logger, lines } = capture({ format: 'pretty', component: 'watcher', isTTY: false });
+    const busy = new ApiError({ code: 503, reason: 'ServiceUnavailable', message: 'busy' });
+    const error = new Error('watch of configmaps failed', { cause: busy });
+    logger.warn('watch failed', { error, delayMs: 153.2114526034798, ratio: 0.123456 });
+    expect(lines[0]).toMatch(
+      /^\S+ warn \[watcher\] watch failed delayMs=153 ratio=0\.123 error=Error: watch of configmaps failed ← Api 503: 503 ServiceUnavailable: busy$/,
+    );
+    logger.warn('watch failed', { error: new Error('x'.repeat(500)), attempt: 3 });
+    expect(lines[1]).toHaveLength(160);
+    expect(lines[1]).toContain(' attempt=3 ');
+    expect(lines[1]!.endsWith('…')).toBe(true);
+  });
+
   it("chooses pretty coloured output on a terminal and JSON elsewhere for 'auto'", () => {
     const tty = capture({ isTTY: true });
     tty.logger.info('x');

@@ -1,6 +1,6 @@
 import winston from 'winston';
 
-import { describeError } from './describeError.js';
+import { describeError, type ErrorDescription } from './describeError.js';
 
 /**
  * The logger every kube-rx component accepts (config field `logger`): a winston `Logger`.
@@ -103,15 +103,58 @@ const serialiseErrors = winston.format((info) => {
 
 const RESERVED = new Set(['level', 'message', 'timestamp', 'component']);
 
+/** Pretty lines stay on one terminal line: longer ones end in `…` (JSON keeps everything). */
+const MAX_PRETTY_LINE = 160;
+
 function prettyLine(colors: boolean): winston.Logform.Format {
   const colorizer = winston.format.colorize();
   return winston.format.printf((info) => {
     const level = colors ? colorizer.colorize(info.level, info.level) : info.level;
     const component = typeof info['component'] === 'string' ? ` [${info['component']}]` : '';
-    const fields = Object.entries(info)
-      .filter(([key]) => !RESERVED.has(key))
-      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
     const message = typeof info.message === 'string' ? info.message : JSON.stringify(info.message);
-    return [`${String(info['timestamp'])} ${level}${component} ${message}`, ...fields].join(' ');
+    // Scalars first, so that a long error description does not push them past the cut.
+    const entries = Object.entries(info).filter(([key]) => !RESERVED.has(key));
+    const fields = [
+      ...entries.filter(([, value]) => typeof value !== 'object' || value === null),
+      ...entries.filter(([, value]) => typeof value === 'object' && value !== null),
+    ].map(([key, value]) => `${key}=${prettyValue(value)}`);
+    const head = `${String(info['timestamp'])} ${info.level}${component} ${message}`;
+    const line = [head, ...fields].join(' ');
+    const shown = line.length > MAX_PRETTY_LINE ? `${line.slice(0, MAX_PRETTY_LINE - 1)}…` : line;
+    return colors ? shown.replace(info.level, level) : shown;
   });
+}
+
+function prettyValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(roundForReading(value));
+  if (isErrorDescription(value)) return errorChain(value);
+  return JSON.stringify(value, (_key, nested: unknown) =>
+    typeof nested === 'number' ? roundForReading(nested) : nested,
+  );
+}
+
+/** `153.2114526034798` → `153`, `1.23456` → `1.23`: jittered delays read as whole ms. */
+function roundForReading(value: number): number {
+  if (Number.isInteger(value) || !Number.isFinite(value)) return value;
+  return Math.abs(value) >= 100 ? Math.round(value) : Number(value.toPrecision(3));
+}
+
+function isErrorDescription(value: unknown): value is ErrorDescription {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** `WatchFailed: watch failed ← Api 503: 503 ServiceUnavailable: busy`, on one line. */
+function errorChain(error: ErrorDescription): string {
+  const parts: string[] = [];
+  for (let current: ErrorDescription | undefined = error; current; current = current.cause) {
+    const label = [current.kind ?? current.name, current.code].filter((p) => p !== undefined);
+    parts.push(`${label.join(' ')}: ${current.message.replace(/\s*\n\s*/g, ' ')}`);
+  }
+  return parts.join(' ← ');
 }
