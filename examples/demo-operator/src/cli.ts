@@ -3,7 +3,10 @@ import type { LogFormat } from '@kube-rx/core';
 
 /** What the command line asks for. */
 export interface CliOptions {
-  /** Run against this kubeconfig instead of the embedded server (also from `KUBECONFIG`). */
+  /**
+   * Run against this kubeconfig instead of the embedded server. Only `--kubeconfig` selects it:
+   * an exported `KUBECONFIG` does not, so `npm start` always means the embedded demo.
+   */
   kubeconfig: string | undefined;
   logFormat: LogFormat;
   /** Upper bound of the run in ms; `undefined` = until Ctrl-C (cluster mode default). */
@@ -20,9 +23,10 @@ Runs the ConfigMapGenerator demo operator. By default against an embedded in-mem
 with a scripted run of faults; it ends by itself and exits 0 only if everything converged.
 
 Options:
-  --kubeconfig <path>     run against a real cluster (also: KUBECONFIG); no embedded server, no
-                          fault script, runs until Ctrl-C (or --duration). Needs manifests/crd.yaml
-                          applied and the permissions of manifests/rbac.yaml.
+  --kubeconfig <path>     run against a real cluster instead (an exported KUBECONFIG alone does
+                          not switch): no embedded server, no fault script, runs until Ctrl-C (or
+                          --duration). Needs manifests/crd.yaml applied and the permissions of
+                          manifests/rbac.yaml.
   --log-format <format>   pretty | json | auto (default auto: pretty with colors on a terminal,
                           JSON otherwise)
   --duration <seconds>    stop after this long (default 20 with the embedded server; unbounded
@@ -32,13 +36,10 @@ Options:
 `;
 
 /**
- * Parses the command line (`process.argv.slice(2)`) and the environment. Throws a `TypeError`
- * with a message for the user on bad input.
+ * Parses the command line (`process.argv.slice(2)`). Throws a `TypeError` with a message for the
+ * user on bad input.
  */
-export function parseCli(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): CliOptions {
+export function parseCli(args: readonly string[]): CliOptions {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -64,7 +65,7 @@ export function parseCli(
     }
     durationMs = seconds * 1000;
   }
-  const kubeconfig = values.kubeconfig ?? (env['KUBECONFIG'] || undefined);
+  const kubeconfig = values.kubeconfig;
   return {
     kubeconfig,
     logFormat,

@@ -1,8 +1,8 @@
-import { createLogger, setDefaultLogger, type Logger } from '@kube-rx/core';
+import { createLogger, setDefaultLogger } from '@kube-rx/core';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { runAgainstCluster } from './clusterRun.js';
 import { runEmbeddedDemo } from './embeddedDemo.js';
-import { formatSummary, type DemoSummary } from './summary.js';
+import { formatSummary, formatSummaryJson, type DemoSummary } from './summary.js';
 
 // `npm start [-- options]`: see USAGE in cli.ts.
 async function main(): Promise<number> {
@@ -49,14 +49,16 @@ async function main(): Promise<number> {
     logger.error('demo failed', { error });
     return 1;
   }
-  report(summary, options, logger);
+  report(summary, options);
   return summary.converged ? 0 : 1;
 }
 
-function report(summary: DemoSummary, options: CliOptions, logger: Logger): void {
+function report(summary: DemoSummary, options: CliOptions): void {
   const json =
     options.logFormat === 'json' || (options.logFormat === 'auto' && !process.stdout.isTTY);
-  if (json) logger.info('summary', { summary });
+  // JSON: one indented document after the log lines (`npm start | tail -n +N | jq`), readable
+  // as it is; pretty: two text tables.
+  if (json) process.stdout.write(`${formatSummaryJson(summary)}\n`);
   else process.stdout.write(`\n${formatSummary(summary)}\n`);
 }
 

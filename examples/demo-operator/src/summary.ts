@@ -90,6 +90,11 @@ export function formatSummary(summary: DemoSummary): string {
   return parts.join('\n');
 }
 
+/** The summary as indented JSON (`{ "summary": ... }`, 2 spaces), one field a line. */
+export function formatSummaryJson(summary: DemoSummary): string {
+  return JSON.stringify({ summary }, null, 2);
+}
+
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)),
