@@ -43,6 +43,11 @@ function assetsIn(dir: string, source: EnvtestAssets['source']): EnvtestAssets |
  * The directories {@link findEnvtestAssets} looks in, in order: `$KUBE_RX_ENVTEST_ASSETS` when
  * set (and then only it), else `$KUBEBUILDER_ASSETS` when set, then the default
  * `~/.cache/kube-rx/envtest/v1.37.2`.
+ *
+ * @example
+ * ```ts
+ * console.log(envtestAssetsSearchPath().map((entry) => `${entry.source}: ${entry.dir}`));
+ * ```
  */
 export function envtestAssetsSearchPath(
   env: NodeJS.ProcessEnv = process.env,
@@ -83,7 +88,7 @@ export function findEnvtestAssets(env: NodeJS.ProcessEnv = process.env): Envtest
  *
  * @example
  * ```ts
- * const describeReal = envtestAvailable() ? describe : describe.skip;
+ * if (!envtestAvailable()) console.log('real-server tests skipped: run npm run envtest:setup');
  * ```
  */
 export function envtestAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
