@@ -38,8 +38,11 @@ export interface HarnessObserver<T> {
 
 /** Anything with an RxJS-style `subscribe(observer)`, e.g. an `Observable` of controller results. */
 export interface Subscribable<T> {
-  /** Starts the stream. */
-  subscribe(observer: HarnessObserver<T>): Unsubscribable;
+  /**
+   * Starts the stream. (The function form is listed so that the value type is inferred from an
+   * RxJS `Observable`, whose last `subscribe` overload takes a function.)
+   */
+  subscribe(observer: HarnessObserver<T> | ((value: T) => void)): Unsubscribable;
 }
 
 /** Options of {@link useTestApiServer}. */
