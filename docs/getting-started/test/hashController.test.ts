@@ -1,29 +1,21 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Api, ConfigMap, Patch } from '@kube-rx/core';
-import { startTestApiServer, type TestApiServer } from '@kube-rx/testing';
+import { useTestApiServer } from '@kube-rx/testing';
 import { awaitCondition } from '@kube-rx/watcher';
 import { HASH_ANNOTATION, hashController } from '../src/hashController.js';
 
 const hashOf = (cm: V1ConfigMap | undefined) => cm?.metadata?.annotations?.[HASH_ANNOTATION];
 
 describe('hash controller', () => {
-  let server: TestApiServer;
-  let controller: Subscription | undefined;
-  beforeEach(async () => {
-    server = await startTestApiServer();
-  });
-  // Runs even when an assertion fails, so the controller never outlives its test.
-  afterEach(async () => {
-    controller?.unsubscribe();
-    controller = undefined;
-    await server.close();
-  });
+  // A fresh in-memory API server before each test; after each test, passed or failed, what
+  // `harness.run` started is unsubscribed and the server closed.
+  const harness = useTestApiServer({ beforeEach, afterEach });
 
   it('annotates labelled ConfigMaps with a hash of their data, and updates it on change', async () => {
-    const kubeConfig = server.kubeConfig();
+    const kubeConfig = harness.kubeConfig();
     const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default');
     await lastValueFrom(
       configMaps.create({
@@ -31,7 +23,7 @@ describe('hash controller', () => {
         data: { mode: 'fast' },
       }),
     );
-    controller = hashController(kubeConfig, 'default').subscribe();
+    harness.run(hashController(kubeConfig, 'default'));
 
     const first = await firstValueFrom(
       awaitCondition(configMaps, 'app', (cm) => hashOf(cm) !== undefined, { timeout: 10_000 }),
@@ -46,7 +38,7 @@ describe('hash controller', () => {
   });
 
   it('leaves ConfigMaps without the label alone', async () => {
-    const kubeConfig = server.kubeConfig();
+    const kubeConfig = harness.kubeConfig();
     const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default');
     await lastValueFrom(configMaps.create({ metadata: { name: 'other' }, data: { mode: 'fast' } }));
     await lastValueFrom(
@@ -55,7 +47,7 @@ describe('hash controller', () => {
         data: { mode: 'fast' },
       }),
     );
-    controller = hashController(kubeConfig, 'default').subscribe();
+    harness.run(hashController(kubeConfig, 'default'));
 
     // Once the labelled one is annotated, the controller has seen both.
     await firstValueFrom(
