@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import { Subject, share, type Subscription } from 'rxjs';
 import { refKey } from '@kube-rx/core';
+import { generation } from '@kube-rx/watcher';
 import {
   Controller,
   formatReconcileReason,
@@ -28,8 +29,8 @@ export interface RunningOperator {
 }
 
 /**
- * Starts the ConfigMapGenerator controller: watches generators in all namespaces and the
- * ConfigMaps they own (a change to a generated ConfigMap — edited or deleted by someone —
+ * Starts the ConfigMapGenerator controller: watches generators in all namespaces (reconciling a
+ * generator when its spec changes — `generation` — not when its status does) and the ConfigMaps they own (a change to a generated ConfigMap — edited or deleted by someone —
  * reconciles its generator, which repairs it), runs {@link reconcileGenerator} with the
  * per-key-backoff error policy, and logs each result.
  */
@@ -37,6 +38,9 @@ export function runOperator(ctx: OperatorContext, config: RunOperatorConfig = {}
   const shutdown$ = new Subject<void>();
   const logger = ctx.logger.child({ component: 'controller' });
   const results$ = new Controller<ConfigMapGenerator>(ctx.generators)
+    // The reconciler writes status (conditions, observedGeneration), which does not bump
+    // metadata.generation: with this predicate those writes do not trigger another reconcile.
+    .withPredicate(generation)
     .owns(ctx.configMaps)
     .withConfig({ concurrency: config.concurrency ?? 4, logger })
     .gracefulShutdownOn(shutdown$)

@@ -3,6 +3,7 @@ import {
   Action,
   applier,
   Controller,
+  finalizer,
   triggerOwners,
   triggerSelf,
   type ControllerError,
@@ -192,6 +193,31 @@ describe('Controller.withPredicate', () => {
     server.faults.clear();
     await eventually(() => seen.length === 3);
     expect(seen.sort()).toEqual(['a', 'a', 'b']);
+  });
+
+  it('lets the finalizer patch through, so finalizer() applies a new object with generation', async () => {
+    const { widgets } = harness;
+    const events: string[] = [];
+    subscription = new Controller(widgets)
+      .withPredicate(generation)
+      .withConfig({ triggerBackoff: exponentialBackoff({ initialDelay: 10, maxDelay: 50 }) })
+      .run(
+        (w: Widget) =>
+          finalizer(widgets, 'example.com/cleanup', w, (event) => {
+            events.push(`${event.type} ${event.object.metadata!.name}`);
+            return Action.awaitChange();
+          }),
+        () => Action.awaitChange(),
+        undefined,
+      )
+      .subscribe();
+    await firstValueFrom(widgets.create(widget('w1')));
+    await eventually(() => events.includes('Apply w1'));
+    await firstValueFrom(widgets.delete('w1'));
+    await eventually(() => events.includes('Cleanup w1'));
+    await eventually(
+      () => harness.server.get(WidgetResource.plural, NAMESPACE, 'w1') === undefined,
+    );
   });
 
   it('throws a TypeError at once for a predicate that is not a function', () => {

@@ -9,6 +9,7 @@ import {
 } from '@kube-rx/core';
 import {
   createStore,
+  finalizers,
   metadataWatcher,
   predicateFilter,
   reflect,
@@ -359,8 +360,9 @@ export class Controller<K extends KubeObject> {
    * `combine`, `fallback`) or your own.
    *
    * What always passes: the objects of a (re)list (so a relist is reconciled at its new state),
-   * deletions and objects being deleted (finalizers must run), and a re-created object (new
-   * uid). The store still holds every version: the filter decides only what triggers a run.
+   * deletions and objects being deleted (finalizers must run), a re-created object (new uid), and
+   * a change of `metadata.finalizers` — `finalizer()` adds its finalizer and waits for that change
+   * to apply, so filtering it out would stall every new object. The store still holds every version: the filter decides only what triggers a run.
    * Other triggers (`owns`, `watches`, requeues) are not filtered. Calling it again replaces the
    * predicate; `config` is `predicateFilter`'s (`ttl` of the per-object memory).
    *
@@ -375,7 +377,7 @@ export class Controller<K extends KubeObject> {
       // Built per subscription, with the clock the controller is configured with by then.
       const scheduler = this.config.scheduler;
       const filterConfig = { ...(scheduler ? { scheduler } : {}), ...config, passLists: true };
-      return events$.pipe(predicateFilter(predicate, filterConfig));
+      return events$.pipe(predicateFilter(withFinalizers(predicate), filterConfig));
     };
     return this;
   }
@@ -500,4 +502,16 @@ interface StreamSource<K> {
   objects$: Observable<K>;
   store: Store<K>;
   resource?: ApiResource;
+}
+
+/**
+ * `predicate`, also changing when `metadata.finalizers` does; `undefined` (always passes) where
+ * `predicate` is, e.g. `generation` on kinds without one.
+ */
+function withFinalizers<K extends KubeObject>(predicate: Predicate<K>): Predicate<K> {
+  return (object) => {
+    const value = predicate(object);
+    if (value === undefined) return undefined;
+    return `${typeof value}:${String(value)}|${finalizers(object) as string}`;
+  };
 }
