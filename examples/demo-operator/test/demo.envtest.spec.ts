@@ -63,7 +63,13 @@ function runCli(args: string[]): Promise<{ code: number | null; output: string }
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'examples/demo-operator/src/main.ts', ...args],
+      [
+        '--conditions=@kube-rx/source',
+        '--import',
+        'tsx',
+        'examples/demo-operator/src/main.ts',
+        ...args,
+      ],
       { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -130,11 +136,11 @@ describeEnvtest('demo operator in cluster mode against kube-apiserver', () => {
     ]);
     expect({ code, forbidden: /forbidden/i.test(output) }).toEqual({ code: 0, forbidden: false });
 
-    const summary = output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { message?: string; summary?: Record<string, unknown> })
-      .find((line) => line.message === 'summary')?.summary;
+    // The summary is the indented JSON document printed after the log lines.
+    const start = output.lastIndexOf('{\n  "summary"');
+    const end = output.indexOf('\n}', start) + 2;
+    const summary = (JSON.parse(output.slice(start, end)) as { summary?: Record<string, unknown> })
+      .summary;
     expect(summary).toMatchObject({ converged: true });
     const configMaps = await firstValueFrom(
       Api.namespaced<KubeObject>(admin, ConfigMap, DEMO_NAMESPACE).list({
