@@ -24,7 +24,12 @@ const report = await runSoak({
 });
 console.log(soakTable(report));
 for (const violation of report.violations.slice(0, 50)) console.log(`violated: ${violation}`);
+// Heap stable: after the first tenth (warm-up), no sample more than 1.5× that one plus 32 MiB.
+const [, warm = 0, ...later] = report.heapMiB;
+const heapGrew = later.some((sample) => sample > warm * 1.5 + 32);
+if (heapGrew) console.log(`violated: heap grew from ${warm} MiB to ${Math.max(...later)} MiB`);
 const failed =
+  heapGrew ||
   report.violations.length > 0 ||
   report.unhandledRejections > 0 ||
   report.outage.secondHalfRequests > report.outage.bound ||
