@@ -19,7 +19,7 @@ export {
   envtestAssetsSearchPath,
   findEnvtestAssets,
 } from './envtest/envtestAssets.js';
-export type { EnvtestAssets } from './envtest/envtestAssets.js';
+export type { EnvtestAssets, EnvtestAssetsLocation } from './envtest/envtestAssets.js';
 export { useTestApiServer } from './harness/useTestApiServer.js';
 export type {
   TestApiServerHarness,

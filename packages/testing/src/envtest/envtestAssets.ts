@@ -39,6 +39,14 @@ function assetsIn(dir: string, source: EnvtestAssets['source']): EnvtestAssets |
     : undefined;
 }
 
+/** One directory {@link findEnvtestAssets} looks in, and which setting named it. */
+export interface EnvtestAssetsLocation {
+  /** The directory that should hold `kube-apiserver` and `etcd`. */
+  readonly dir: string;
+  /** The environment variable that named it, or `'default'`. */
+  readonly source: EnvtestAssets['source'];
+}
+
 /**
  * The directories {@link findEnvtestAssets} looks in, in order: `$KUBE_RX_ENVTEST_ASSETS` when
  * set (and then only it), else `$KUBEBUILDER_ASSETS` when set, then the default
@@ -51,7 +59,7 @@ function assetsIn(dir: string, source: EnvtestAssets['source']): EnvtestAssets |
  */
 export function envtestAssetsSearchPath(
   env: NodeJS.ProcessEnv = process.env,
-): Array<{ dir: string; source: EnvtestAssets['source'] }> {
+): EnvtestAssetsLocation[] {
   const own = env['KUBE_RX_ENVTEST_ASSETS'];
   if (own !== undefined && own !== '') return [{ dir: own, source: 'KUBE_RX_ENVTEST_ASSETS' }];
   const kubebuilder = env['KUBEBUILDER_ASSETS'];
