@@ -225,6 +225,9 @@ export async function startEnvtest(config: EnvtestConfig = {}): Promise<Envtest>
     '--allow-privileged=true',
     '--disable-admission-plugins=ServiceAccount',
     `--watch-cache=${config.watchCache ?? true}`,
+    // Without it, open watches keep a stopping apiserver alive until the SIGKILL fallback;
+    // with it, they are closed within a second and restart() takes about 3 s instead of 7.
+    '--shutdown-watch-termination-grace-period=1s',
     ...(config.apiServerFlags ?? []),
   ];
 
