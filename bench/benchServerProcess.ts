@@ -22,7 +22,7 @@ export class BenchServerProcess {
       join(dirname(fileURLToPath(import.meta.url)), 'watcherBenchServer.ts'),
       [String(objects)],
       {
-        execArgv: ['--conditions=source', '--import', 'tsx'],
+        execArgv: ['--conditions=@kube-rx/source', '--import', 'tsx'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );

@@ -211,7 +211,7 @@ function tsconfigText(base: string): string {
       noEmit: true,
       declaration: false,
       declarationMap: false,
-      customConditions: ['source'],
+      customConditions: ['@kube-rx/source'],
       // Examples of test helpers use Jest's globals.
       types: ['node', 'jest'],
     },

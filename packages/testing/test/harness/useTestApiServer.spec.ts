@@ -47,7 +47,7 @@ function runFixture(file: string, killAfterMs: number): Promise<ChildRun> {
   const child = spawn(
     process.execPath,
     [
-      '--conditions=source',
+      '--conditions=@kube-rx/source',
       '--import',
       'tsx',
       '--test-reporter=tap',
