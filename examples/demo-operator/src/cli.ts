@@ -40,19 +40,7 @@ Options:
  * user on bad input.
  */
 export function parseCli(args: readonly string[]): CliOptions {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      kubeconfig: { type: 'string' },
-      'log-format': { type: 'string', default: 'auto' },
-      duration: { type: 'string' },
-      faults: { type: 'boolean', default: true },
-      'no-faults': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseFlags(args);
   const logFormat = values['log-format'];
   if (logFormat !== 'pretty' && logFormat !== 'json' && logFormat !== 'auto') {
     throw new TypeError(`--log-format must be pretty, json or auto, got ${logFormat}`);
@@ -73,4 +61,26 @@ export function parseCli(args: readonly string[]): CliOptions {
     faults: values.faults && !values['no-faults'],
     help: values.help,
   };
+}
+
+// node:util parseArgs, its errors (unknown flag, missing value, …) as one-line TypeErrors: some of
+// its messages span several lines.
+function parseFlags(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        kubeconfig: { type: 'string' },
+        'log-format': { type: 'string', default: 'auto' },
+        duration: { type: 'string' },
+        faults: { type: 'boolean', default: true },
+        'no-faults': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new TypeError((error as Error).message.replace(/\s*\n\s*/g, ' '), { cause: error });
+  }
 }

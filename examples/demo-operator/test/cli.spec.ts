@@ -19,4 +19,23 @@ describe('demo operator command line', () => {
     expect(options.kubeconfig).toBe('/tmp/cluster.kubeconfig');
     expect(options.durationMs).toBeUndefined();
   });
+
+  it.each([
+    [['--bogus'], /^Unknown option '--bogus'/],
+    [['--duration'], /^Option '--duration <value>' argument missing$/],
+    [['--duration', '-5'], /^Option '--duration' argument is ambiguous\. Did you forget/],
+    [['--duration=-5'], /^--duration must be a number of seconds > 0, got -5$/],
+    [['--log-format', 'xml'], /^--log-format must be pretty, json or auto, got xml$/],
+    [['stray'], /positional/i],
+  ])('%j is a one-line TypeError', (args, message) => {
+    let thrown: unknown;
+    try {
+      parseCli(args);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as Error).message).not.toContain('\n');
+  });
 });

@@ -1,3 +1,11 @@
+/**
+ * Reconcile scheduling as RxJS operators, the `Controller` builder, error policies, finalizers,
+ * events, leader election and metrics.
+ *
+ * {@include ../README.md}
+ *
+ * @module @kube-rx/controller
+ */
 // Scheduling
 export { scheduler } from './scheduler.js';
 export type { ScheduleRequest, SchedulerConfig } from './scheduler.js';

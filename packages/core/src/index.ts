@@ -1,3 +1,13 @@
+/**
+ * Errors, backoff and retry operators, and the typed Observable `Api` client of kube-rx.
+ *
+ * {@include ../README.md}
+ *
+ * @module @kube-rx/core
+ */
+// First, before any dependency is evaluated: a clear error on a Node.js older than 22.19.
+import './nodeVersionGuard.js';
+
 // Errors
 export type { Status, StatusDetails, StatusCause } from './errors/status.js';
 export { isStatus } from './errors/status.js';

@@ -1,3 +1,15 @@
+/**
+ * An in-memory Kubernetes API server over real HTTP, with fault injection, and a real kube-
+ * apiserver (envtest) for tests.
+ *
+ * {@include ../README.md}
+ *
+ * @module @kube-rx/testing
+ */
+// First, before @kubernetes/client-node (whose undici fails to load on an old Node.js): the
+// Node.js version check of @kube-rx/core.
+import '@kube-rx/core';
+
 export { startTestApiServer } from './startTestApiServer.js';
 export type {
   TestApiServer,

@@ -1,3 +1,11 @@
+/**
+ * Kubernetes watchers as RxJS Observables: the list/watch state machine, stream operators,
+ * predicates and the reflector cache.
+ *
+ * {@include ../README.md}
+ *
+ * @module @kube-rx/watcher
+ */
 // The watcher state machine
 export { watcher } from './watcher.js';
 export type { WatcherConfig, ListWatchApi, InitialListStrategy, ListSemantic } from './watcher.js';

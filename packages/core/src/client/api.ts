@@ -360,7 +360,7 @@ export class Api<K extends KubeObject> {
   }
 
   /**
-   * Patches the `status` subresource of an object (same rules as {@link patch}).
+   * Patches the `status` subresource of an object (same rules as {@link Api.patch}).
    *
    * @example
    * ```ts
