@@ -12,7 +12,8 @@
 // Then a consumer check, from the extracted tarballs (not the workspace links): a strict
 // TypeScript program that imports all four packages and type-checks their emitted .d.ts
 // (skipLibCheck off, so a type stripped by `stripInternal` but still referenced fails here), and
-// a plain `node` that imports each package by name.
+// a plain `node` that imports each package by name; both with a `source` condition set, as many
+// monorepos do, which must still resolve to dist/.
 // Run: npm run check:packages   (after npm ci; it builds what it packs)
 import { spawnSync } from 'node:child_process';
 import {
@@ -150,6 +151,9 @@ try {
             noUncheckedIndexedAccess: true,
             skipLibCheck: false,
             noEmit: true,
+            // A common monorepo setting: it must not reach our sources (they are not published,
+            // and our condition is the private @kube-rx/source).
+            customConditions: ['source'],
             types: ['node'],
             typeRoots: [join(root, 'node_modules', '@types')],
           },
@@ -159,9 +163,13 @@ try {
         2,
       ),
     );
-    const tsc = run(bin('tsc'), ['-p', join(consumer, 'tsconfig.json'), '--pretty', 'false'], {
-      cwd: consumer,
-    });
+    const tsc = run(
+      bin('tsc'),
+      ['-p', join(consumer, 'tsconfig.json'), '--pretty', 'false', '--listFiles'],
+      { cwd: consumer },
+    );
+    const sources = tsc.stdout.split('\n').filter((line) => /@kube-rx\/[^/]+\/src\//.test(line));
+    if (sources.length > 0) fail(`the consumer type-checks our sources: ${sources.join(', ')}`);
     // skipLibCheck is off for our .d.ts; errors inside third-party typings are not ours to fix.
     const ours = `${tsc.stdout}${tsc.stderr}`
       .split('\n')
@@ -173,13 +181,14 @@ try {
       fail(`the published .d.ts do not type-check in a consumer (${ours.length} errors)`);
     else
       console.log(
-        'consumer: the published .d.ts of the four packages type-check (strict, skipLibCheck off)',
+        'consumer: the published .d.ts of the four packages type-check (strict, skipLibCheck off, customConditions ["source"])',
       );
 
     for (const name of packages) {
       const imported = run(
         process.execPath,
         [
+          '--conditions=source',
           '--input-type=module',
           '-e',
           `const m = await import('@kube-rx/${name}'); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(import.meta.resolve('@kube-rx/${name}'));`,
@@ -190,10 +199,13 @@ try {
       if (imported.status !== 0) {
         process.stderr.write(imported.stderr);
         fail(`node cannot import @kube-rx/${name} from its tarball`);
-      } else if (!resolved.includes('/node_modules/.cache/kube-rx-check-packages/')) {
+      } else if (
+        !resolved.includes('/node_modules/.cache/kube-rx-check-packages/') ||
+        !resolved.endsWith(`/@kube-rx/${name}/dist/index.js`)
+      ) {
         fail(`@kube-rx/${name} resolved to ${resolved}, not to the extracted tarball`);
       } else {
-        console.log(`consumer: node imports @kube-rx/${name} from its tarball`);
+        console.log(`consumer: node --conditions=source imports @kube-rx/${name} from dist/`);
       }
     }
   }
