@@ -1,5 +1,6 @@
 // After `npm run build`: every package must import by name from plain Node, without the
-// `source` condition, i.e. from its compiled dist/.
+// `@kube-rx/source` condition, i.e. from its compiled dist/. (`npm run check:packages` checks
+// the packed tarballs themselves.)
 const packages = ['core', 'watcher', 'controller', 'testing'];
 for (const name of packages) {
   const module = await import(`@kube-rx/${name}`);
