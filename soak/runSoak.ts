@@ -57,6 +57,8 @@ export interface SoakReport {
   /** Graceful shutdown of the first controller, mid-run: seconds it took, and runs left behind. */
   shutdown: { seconds: number; runningAfter: number };
   unhandledRejections: number;
+  /** Malformed watch lines the Api skipped and reported. */
+  invalidItems: number;
   /** Heap used (MiB, after GC when `--expose-gc`) at each tenth of the run, then at the end. */
   heapMiB: number[];
   totalRequests: number;
@@ -89,8 +91,10 @@ function startController(
   reconcileAll: Subject<void>;
 } {
   const kubeConfig = server.kubeConfig();
-  const widgets = Api.namespaced<WidgetObject>(kubeConfig, Widget, NAMESPACE);
-  const configMaps = Api.namespaced<ConfigMapObject>(kubeConfig, ConfigMap, NAMESPACE);
+  // Malformed watch lines (a fault) are counted instead of logged one by one.
+  const apiConfig = { onInvalidItem: () => void ledger.invalidItems++ };
+  const widgets = Api.namespaced<WidgetObject>(kubeConfig, Widget, NAMESPACE, apiConfig);
+  const configMaps = Api.namespaced<ConfigMapObject>(kubeConfig, ConfigMap, NAMESPACE, apiConfig);
   const shutdown$ = new Subject<void>();
   const reconcileAll = new Subject<void>();
   const controller = new Controller(widgets, { pageSize: 100 })
@@ -270,6 +274,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
       violations,
       shutdown,
       unhandledRejections,
+      invalidItems: ledger.invalidItems,
       heapMiB: heap,
       totalRequests: servedRequests + server.requests.length,
       afterConvergence,

@@ -31,6 +31,7 @@ export function soakTable(report: SoakReport): string {
       `${report.afterConvergence.runs} runs, the last ${report.afterConvergence.quietAfterSeconds.toFixed(1)} s after convergence`,
     ],
     ['unhandled rejections', String(report.unhandledRejections)],
+    ['malformed watch lines skipped and reported', String(report.invalidItems)],
     ['heap used (MiB, each tenth of the run, then the end)', report.heapMiB.join(' → ')],
     ['requests served', String(report.totalRequests)],
     [

@@ -22,10 +22,19 @@ export interface ReconcileLedger {
   runs: number;
   /** Cleanups that succeeded. */
   cleanups: number;
+  /** Malformed items the Api skipped and reported. */
+  invalidItems: number;
 }
 
 export function newLedger(): ReconcileLedger {
-  return { lastSuccess: new Map(), running: new Set(), overlaps: 0, runs: 0, cleanups: 0 };
+  return {
+    lastSuccess: new Map(),
+    running: new Set(),
+    overlaps: 0,
+    runs: 0,
+    cleanups: 0,
+    invalidItems: 0,
+  };
 }
 
 /**
