@@ -211,6 +211,10 @@ export class Controller<K extends KubeObject> {
    * stream gets the trigger backoff; when it completes, the controller finishes what was
    * requested and completes.
    *
+   * Build `objects$` with `appliedObjects()` placed after `reflect(writer)` (or after
+   * `shareWatcher`, whose store is fed first): it emits a relist's objects once they are in the
+   * store, so no run reads the cache of before the relist.
+   *
    * @example
    * ```ts
    * const { store, writer } = createStore<Widget>();
