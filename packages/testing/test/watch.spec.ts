@@ -230,10 +230,21 @@ describe('WATCH', () => {
     const response = await fetch(`${server.url}${PATH}?watch=true&sendInitialEvents=true`);
     expect(response.status).toBe(422);
     const body = (await response.json()) as Json;
-    expect(body.details.causes.map((c: Json) => c.field)).toEqual([
-      'resourceVersionMatch',
-      'allowWatchBookmarks',
-    ]);
+    expect(body.details.causes.map((c: Json) => c.field)).toEqual(['resourceVersionMatch']);
+  });
+
+  it('sendInitialEvents without allowWatchBookmarks streams and still marks the end (as v1.37)', async () => {
+    await create('only');
+    const watch = await collectWatch(server.kubeConfig(), PATH, {
+      sendInitialEvents: 'true',
+      resourceVersionMatch: 'NotOlderThan',
+    });
+    await watch.waitFor(2);
+    expect(watch.events.map((e) => e.type)).toEqual(['ADDED', 'BOOKMARK']);
+    expect(watch.events[1]!.object.metadata?.annotations?.['k8s.io/initial-events-end']).toBe(
+      'true',
+    );
+    watch.abort();
   });
 
   it('a future resourceVersion waits and skips events up to it (fixture 12)', async () => {

@@ -27,9 +27,10 @@ const LIST_OPTIONS = { group: 'meta.k8s.io', kind: 'ListOptions', plural: '' };
  * - `resourceVersion=N`: replays the history after N, then changes; older than the history →
  *   one ERROR event (410 Expired, "too old resource version: N (M)") and a clean end; newer
  *   than the server → waits, skipping events up to N.
- * - `sendInitialEvents=true` (needs `resourceVersionMatch=NotOlderThan` and
- *   `allowWatchBookmarks=true`, else 422): ADDED for the current objects, then a BOOKMARK
- *   annotated `k8s.io/initial-events-end: "true"`.
+ * - `sendInitialEvents=true` (needs `resourceVersionMatch=NotOlderThan`, else 422; as in
+ *   kube-apiserver v1.37, `allowWatchBookmarks` is not required): ADDED for the current objects,
+ *   then a BOOKMARK annotated `k8s.io/initial-events-end: "true"` (sent even without
+ *   `allowWatchBookmarks`, which only governs the periodic bookmarks).
  * - `allowWatchBookmarks`, `timeoutSeconds`, label and field selectors as the apiserver.
  */
 export function startWatch(
@@ -44,7 +45,7 @@ export function startWatch(
   const fields = parseFieldSelector(query.fieldSelector);
   const bookmarks = query.allowWatchBookmarks === 'true' || query.allowWatchBookmarks === '1';
   const sendInitialEvents = query.sendInitialEvents;
-  validateOptions(query, bookmarks);
+  validateOptions(query);
   const timeoutSeconds = Number.parseInt(query.timeoutSeconds ?? '', 10);
   const current = store.currentResourceVersion;
   const requested = query.resourceVersion ?? '';
@@ -112,7 +113,7 @@ function tooOldLine(requested: number, oldest: number): string {
   return `{"type":"ERROR","object":${JSON.stringify(status)}}\n`;
 }
 
-function validateOptions(query: Readonly<Record<string, string>>, bookmarks: boolean): void {
+function validateOptions(query: Readonly<Record<string, string>>): void {
   const errors: FieldError[] = [];
   if (query.sendInitialEvents === 'true') {
     if (query.resourceVersionMatch !== 'NotOlderThan') {
@@ -121,13 +122,6 @@ function validateOptions(query: Readonly<Record<string, string>>, bookmarks: boo
         field: 'resourceVersionMatch',
         message:
           'Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
-      });
-    }
-    if (!bookmarks) {
-      errors.push({
-        reason: 'FieldValueRequired',
-        field: 'allowWatchBookmarks',
-        message: 'Required value: sendInitialEvents requires setting allowWatchBookmarks to true',
       });
     }
   } else if (query.resourceVersionMatch !== undefined && query.resourceVersionMatch !== '') {

@@ -14,13 +14,4 @@ export interface ExpectedDifference {
  * fix in the in-memory server fails its scenario here until the entry is removed; the README
  * table (`npm run conformance:table`) is generated from this map.
  */
-export const expectedDifferences: Readonly<Record<string, ExpectedDifference>> = {
-  'send-initial-events': {
-    note: '`sendInitialEvents` without `allowWatchBookmarks`: 422 Invalid (kube-apiserver v1.37 accepts it and streams)',
-    inMemory: {
-      events: ['ADDED a', 'ADDED b', 'BOOKMARK'],
-      endAnnotation: 'true',
-      withoutBookmarks: '422 Invalid',
-    },
-  },
-};
+export const expectedDifferences: Readonly<Record<string, ExpectedDifference>> = {};
