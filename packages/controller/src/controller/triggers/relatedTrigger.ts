@@ -69,7 +69,14 @@ export function relatedTrigger<O extends KubeObject>(
               if (key !== undefined) {
                 const before = known.get(key);
                 remember(known, key, requests);
-                if (before !== undefined) emit(before.filter((old) => !sameTarget(old, requests)));
+                // The former targets it no longer points at learn of the change too (no array is
+                // built on this per-event path unless something was dropped).
+                if (before !== undefined && before !== requests) {
+                  for (const old of before) {
+                    if (subscriber.closed) return;
+                    if (!sameTarget(old, requests)) subscriber.next(old);
+                  }
+                }
               }
               emit(requests);
               return;
