@@ -1,5 +1,5 @@
 import { ApiError, HttpError } from '@kube-rx/core';
-import { defer, of, throwError, type Observable } from 'rxjs';
+import { concatMap, defer, of, throwError, timer, type Observable } from 'rxjs';
 import { leaderElection, type LeaseApi, type LeaseObject } from './leaderElection.js';
 import { runInVirtualTime } from '../../test/virtualTime.js';
 
@@ -175,6 +175,60 @@ describe('leaderElection', () => {
       expectObservable(election, '^ 3s !').toBe('(ft)', { f: false, t: true });
     });
     expect(api.lease!.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+  });
+
+  it('on stop releases the lease, waits for the write, then emits false and completes', () => {
+    const api = new FakeLeases();
+    const original = api.replace.bind(api);
+    runInVirtualTime(({ expectObservable, cold }, scheduler) => {
+      // Every write takes 100 ms, so completing before the release is done would show.
+      api.replace = (name, object) =>
+        timer(100, scheduler).pipe(concatMap(() => original(name, object)));
+      const election = leaderElection({
+        api,
+        lease: { name: 'lead', namespace: 'ns' },
+        identity: 'a',
+        scheduler,
+        stop: cold('3s x'),
+      });
+      expectObservable(election).toBe('(ft) 2996ms 100ms (f|)', { f: false, t: true });
+    });
+    expect(api.lease!.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+  });
+
+  it('on stop as a standby completes at once without writing', () => {
+    const api = new FakeLeases({ holderIdentity: 'b', leaseDurationSeconds: 15 });
+    runInVirtualTime(({ expectObservable, cold }, scheduler) => {
+      const election = leaderElection({
+        api,
+        lease: { name: 'lead', namespace: 'ns' },
+        identity: 'a',
+        scheduler,
+        stop: cold('3s x'),
+      });
+      expectObservable(election).toBe('f 2999ms |', { f: false });
+    });
+    expect(api.writes).toHaveLength(0);
+    expect(api.lease!.spec!.holderIdentity).toBe('b');
+  });
+
+  it('on stop reports a failed release and still completes within renewDeadline', () => {
+    const api = new FakeLeases();
+    const errors: unknown[] = [];
+    runInVirtualTime(({ expectObservable, cold }, scheduler) => {
+      cold('3s x').subscribe(() => api.failNext.push(new HttpError('reset', { code: 'ECONNRESET' })));
+      const election = leaderElection({
+        api,
+        lease: { name: 'lead', namespace: 'ns' },
+        identity: 'a',
+        scheduler,
+        onError: (error) => errors.push(error),
+        stop: cold('3s x'),
+      });
+      expectObservable(election).toBe('(ft) 2996ms (f|)', { f: false, t: true });
+    });
+    expect(errors).toHaveLength(1);
+    expect(api.lease!.spec!.holderIdentity).toBe('a');
   });
 
   it('validates its config at creation', () => {

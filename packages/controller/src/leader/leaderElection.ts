@@ -11,13 +11,16 @@ import {
   catchError,
   concatMap,
   defer,
+  EMPTY,
   exhaustMap,
   map,
   Observable,
   of,
+  take,
   timeout,
   timer,
   type SchedulerLike,
+  type Subscription,
 } from 'rxjs';
 import { formatMicroTime } from '../microTime.js';
 
@@ -83,8 +86,19 @@ export interface LeaderElectionConfig {
   renewDeadline?: number;
   /** Interval between acquire/renew attempts, in ms. Must be below `renewDeadline`. Default `2_000`. */
   retryPeriod?: number;
-  /** Release the lease (clear the holder) when unsubscribed while leading. Default `true`. */
+  /**
+   * Release the lease (clear the holder) when unsubscribed while leading — fire and forget, as
+   * the unsubscriber cannot wait for it; use `stop` for a release you can await. Default `true`.
+   */
   releaseOnCancel?: boolean;
+  /**
+   * Ends the election when it emits (or completes) — the awaitable way to step down: attempts
+   * stop, the Lease is released if this candidate holds it (the write is awaited, bounded by
+   * `renewDeadline`; a failure is passed to `onError`), then `false` is emitted if it was leading
+   * and the Observable **completes**. So `await lastValueFrom(election$)` after `stop` fires
+   * returns once standbys can take over. Default: never (the election runs until unsubscribed).
+   */
+  stop?: Observable<unknown>;
   /** Called with every failed attempt's error (network, 5xx...). Default: ignored. */
   onError?: (error: unknown) => void;
   /** Clock and timers. Default `asyncScheduler`. */
@@ -111,7 +125,8 @@ type Attempt = 'leading' | 'followed' | 'failed';
  * - Times are written as MicroTime with exactly six fractional digits (the server rejects
  *   `toISOString()`'s three).
  * - On unsubscribe while leading the Lease is released (holder cleared) so a standby takes over
- *   at once instead of after `leaseDuration` — best effort, not awaited.
+ *   at once instead of after `leaseDuration` — best effort, not awaited. To await the release,
+ *   pass `stop`: when it emits, the Lease is released, then the Observable completes.
  *
  * Throws a `TypeError` at creation for an empty identity or lease name, neither `api` nor
  * `kubeConfig`, or durations that are not `leaseDuration > renewDeadline > retryPeriod > 0`.
@@ -153,8 +168,10 @@ export function leaderElection(config: LeaderElectionConfig): Observable<boolean
         })());
   const leaseDurationSeconds = Math.ceil(leaseDuration / 1000);
 
+  const stop = config.stop;
   return new Observable<boolean>((subscriber) => {
     let leading = false;
+    let stopping: Subscription | undefined;
     let lastRenew = Number.NEGATIVE_INFINITY;
     let held: LeaseObject | undefined;
     // The version we last saw and when (our clock) we first saw it.
@@ -251,26 +268,70 @@ export function leaderElection(config: LeaderElectionConfig): Observable<boolean
       if (leading && scheduler.now() - lastRenew >= renewDeadline) setLeading(false);
     });
 
-    return () => {
+    const stepDown = (): void => {
+      if (stopping !== undefined || subscriber.closed) return;
       loop.unsubscribe();
       deadline.unsubscribe();
-      if (leading && releaseOnCancel && held) release(api, lease.name, held, scheduler.now());
+      const wasLeading = leading;
+      const current = held;
+      leading = false;
+      held = undefined;
+      const release$ =
+        wasLeading && current
+          ? releaseLease(api, lease.name, current, scheduler.now()).pipe(
+              timeout({ first: renewDeadline, scheduler }),
+              catchError((error: unknown) => {
+                config.onError?.(error);
+                return EMPTY;
+              }),
+            )
+          : EMPTY;
+      stopping = release$.subscribe({
+        complete: () => {
+          if (wasLeading) subscriber.next(false);
+          subscriber.complete();
+        },
+      });
+    };
+    const stopSubscription = stop?.pipe(take(1)).subscribe({ next: stepDown, complete: stepDown });
+
+    return () => {
+      stopSubscription?.unsubscribe();
+      loop.unsubscribe();
+      deadline.unsubscribe();
+      if (stopping !== undefined) {
+        stopping.unsubscribe();
+        return;
+      }
+      if (leading && releaseOnCancel && held) {
+        // Best effort: a failure only means standbys wait for the lease to expire.
+        releaseLease(api, lease.name, held, scheduler.now()).subscribe({ error: () => undefined });
+      }
     };
   });
 }
 
-function release(api: LeaseApi, name: string, held: LeaseObject, now: number): void {
+/**
+ * Writes `held` (a Lease as this holder last wrote it) back with the holder cleared and a 1 s
+ * duration, so the next candidate's attempt takes it; a 409 means someone else wrote it since.
+ */
+function releaseLease(
+  api: LeaseApi,
+  name: string,
+  held: LeaseObject,
+  now: number,
+): Observable<LeaseObject> {
   const time = formatMicroTime(now);
-  const released: LeaseObject = {
-    ...held,
-    spec: {
-      ...held.spec,
-      holderIdentity: '',
-      leaseDurationSeconds: 1,
-      acquireTime: time,
-      renewTime: time,
-    },
-  };
-  // Best effort: a failure only means standbys wait for the lease to expire.
-  api.replace(name, released).subscribe({ error: () => undefined });
+  return defer(() =>
+    api.replace(name, {
+      ...held,
+      spec: {
+        ...held.spec,
+        holderIdentity: '',
+        leaseDurationSeconds: 1,
+        acquireTime: time,
+        renewTime: time,
+      },
+    }),
+  );
 }
