@@ -221,6 +221,39 @@ describe('applier', () => {
     expect(expected.length).toBeLessThan(20);
   });
 
+  it('asks a changing shard predicate again when a run starts: queued keys it now rejects are skipped', () => {
+    const started: string[] = [];
+    let admitted = true;
+    runInVirtualTime(({ hot, cold, expectObservable }, scheduler) => {
+      cold('500ms x').subscribe(() => (admitted = false));
+      const results$ = applier(
+        (obj) => {
+          started.push(obj.metadata!.name!);
+          return cold('1s (a|)', { a: Action.awaitChange() });
+        },
+        () => Action.awaitChange(),
+        undefined,
+        storeOf(object('w1'), object('w2'), object('w3')),
+        hot<ReconcileRequest>('a 999ms b', { a: request('w1'), b: request('w3') }).pipe(
+          (source) =>
+            new Observable<ReconcileRequest>((subscriber) =>
+              source.subscribe((value) => {
+                subscriber.next(value);
+                if (value.ref.name === 'w1') subscriber.next(request('w2'));
+              }),
+            ),
+        ),
+        { scheduler, concurrency: 1, shard: () => admitted },
+      );
+      // w1 runs (admitted when it started) and finishes; w2 waited for the worker and is skipped
+      // once the predicate turned; w3 arrives later and is dropped at the door.
+      expectObservable(results$.pipe(toSummary()), '^ 3s !').toBe('1s a', {
+        a: 'ok w1 ObjectUpdated 1000',
+      });
+    });
+    expect(started).toEqual(['w1']);
+  });
+
   it('shuts down gracefully: running reconciles finish, waiting ones are dropped', () => {
     const started: string[] = [];
     runInVirtualTime(({ hot, cold, expectObservable }, scheduler) => {

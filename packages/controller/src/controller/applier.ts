@@ -110,9 +110,13 @@ export function applier<K extends KubeObject, C>(
       onStart: metrics.runStarted,
       onEnd: metrics.runEnded,
     });
+    const shard = resolved.shard;
     const run = (request: KeyedRequest): Step | Observable<Step> => {
       metrics.dequeued(request.key);
-      return shutdown.started ? SKIPPED : step(request);
+      // The shard predicate is asked again here, not only when the request came in: one that
+      // changes (a shard handed over, leadership lost) stops queued work of those keys at once.
+      if (shutdown.started || (shard !== undefined && !shard(request.ref))) return SKIPPED;
+      return step(request);
     };
     const nextRequest = requeue({
       retryRateLimit: resolved.retryRateLimit,

@@ -18,7 +18,13 @@ export interface ApplierConfig {
    * (transient), which goes to the error policy. Default: no limit.
    */
   reconcileTimeout?: number;
-  /** Only keys accepted by this predicate are reconciled (see `shard()`). Default: all. */
+  /**
+   * Only keys accepted by this predicate are reconciled (see `shard()`). It is asked when a
+   * request comes in (others are dropped before the scheduler) and again when its run would start
+   * (a rejected run is skipped), so a predicate whose answer changes — the shards a replica holds,
+   * whether it leads — stops queued work at once; runs already started are not interrupted.
+   * Default: all.
+   */
   shard?: (ref: ObjectRef) => boolean;
   /** Nothing runs before this emits once (e.g. all stores synced). Default: ready at once. */
   readiness?: Observable<unknown>;
