@@ -44,6 +44,7 @@ import { assertReconcileFunction, type ReconcileFunction } from './applier/recon
 import { resolveApplierConfig } from './applier/resolveApplierConfig.js';
 import type { ControllerError } from './controllerError.js';
 import type { ReconcileOk } from './reconcileOk.js';
+import type { ControllerHost, HostedWatch } from './controllerHost.js';
 import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
 import { triggerOthers } from './triggers/triggerOthers.js';
 import { triggerOwners } from './triggers/triggerOwners.js';
@@ -104,6 +105,8 @@ interface Trigger {
   readonly label: string;
   readonly source: (scheduler: SchedulerLike) => Observable<unknown>;
   readonly toRequests: OperatorFunction<unknown, ReconcileRequest>;
+  /** The watch `source` opens, when it is one: a host may supply a shared stream instead. */
+  readonly watch?: HostedWatch;
 }
 
 /** Builds a {@link Trigger} with its types checked, stored without them. */
@@ -111,8 +114,14 @@ function trigger<T>(
   label: string,
   source: (scheduler: SchedulerLike) => Observable<T>,
   toRequests: OperatorFunction<T, ReconcileRequest>,
+  watch?: HostedWatch,
 ): Trigger {
-  return { label, source, toRequests: toRequests as OperatorFunction<unknown, ReconcileRequest> };
+  return {
+    label,
+    source,
+    toRequests: toRequests as OperatorFunction<unknown, ReconcileRequest>,
+    ...(watch ? { watch } : {}),
+  };
 }
 
 /**
@@ -200,6 +209,7 @@ export class Controller<K extends KubeObject> {
           const predicate = this.mainPredicate;
           return (predicate ? predicate(reflected$) : reflected$).pipe(triggerSelf());
         },
+        { kind: 'object', api: api as ListWatchApi<unknown>, config: watcherConfig ?? {} },
       ),
     );
   }
@@ -267,6 +277,7 @@ export class Controller<K extends KubeObject> {
         `owns:${childKind}`,
         (scheduler) => metadataWatcher(api, { scheduler, ...watcherConfig }),
         owners,
+        { kind: 'metadata', api, config: watcherConfig },
       ),
     );
     return this;
@@ -296,7 +307,11 @@ export class Controller<K extends KubeObject> {
     const label = `watches:${api.resource?.kind ?? 'object'}`;
     const others = triggerOthers(mapper, api.resource);
     this.triggers.push(
-      trigger(label, (scheduler) => watcher(api, { scheduler, ...config }), others),
+      trigger(label, (scheduler) => watcher(api, { scheduler, ...config }), others, {
+        kind: 'object',
+        api: api as ListWatchApi<unknown>,
+        config,
+      }),
     );
     return this;
   }
@@ -458,17 +473,61 @@ export class Controller<K extends KubeObject> {
     errorPolicy: ErrorPolicy<K, unknown, C>,
     context: C,
   ): Observable<Result<ReconcileOk, ControllerError>> {
+    return this.start(reconcile, errorPolicy, context, undefined);
+  }
+
+  /**
+   * {@link run} inside a host — what an `Operator` calls: the host supplies the watch streams
+   * (shared between its controllers), decides which keys may be reconciled now (leadership,
+   * shards), and signals the graceful shutdown. Everything else is as with `run`.
+   *
+   * @example
+   * ```ts
+   * const host: ControllerHost = {
+   *   watch: ({ kind, api, config }) =>
+   *     kind === 'object' ? watcher(api, config) : metadataWatcher(api, config),
+   *   admits: () => true,
+   *   admitted$: NEVER,
+   *   shutdown$: NEVER,
+   *   shutdownTimeout: 25_000,
+   * };
+   * new Controller(widgets).runWithin(host, reconcile, perKeyBackoff(), ctx).subscribe();
+   * ```
+   */
+  runWithin<C>(
+    host: ControllerHost,
+    reconcile: ReconcileFunction<K, C>,
+    errorPolicy: ErrorPolicy<K, unknown, C>,
+    context: C,
+  ): Observable<Result<ReconcileOk, ControllerError>> {
+    if (!host || typeof host.watch !== 'function' || typeof host.admits !== 'function') {
+      throw new TypeError('Controller.runWithin: host must be a ControllerHost');
+    }
+    return this.start(reconcile, errorPolicy, context, host);
+  }
+
+  private start<C>(
+    reconcile: ReconcileFunction<K, C>,
+    errorPolicy: ErrorPolicy<K, unknown, C>,
+    context: C,
+    host: ControllerHost | undefined,
+  ): Observable<Result<ReconcileOk, ControllerError>> {
     const { triggerBackoff, ...config } = this.config;
-    const scheduler = config.scheduler ?? asyncScheduler;
+    const scheduler = config.scheduler ?? host?.scheduler ?? asyncScheduler;
     const strategy = triggerBackoff ?? defaultBackoffStrategy();
     const name = config.name ?? this.resource?.plural ?? 'controller';
+    const metrics = config.metrics ?? host?.metrics;
     const triggers = [...this.triggers];
-    const shutdown = [...this.shutdownSignals];
+    const shutdown = [...this.shutdownSignals, ...(host ? [host.shutdown$] : [])];
     const store = this.store;
+    const shard = hostedShard(config.shard, host);
     const applierConfig: ApplierConfig = {
       ...config,
       name,
       scheduler,
+      ...(metrics ? { metrics } : {}),
+      ...(shard ? { shard } : {}),
+      ...(host ? { shutdownTimeout: host.shutdownTimeout } : {}),
       readiness: forkJoin([store.ready$]),
       ...(shutdown.length > 0 ? { shutdown: merge(...shutdown) } : {}),
     };
@@ -477,16 +536,31 @@ export class Controller<K extends KubeObject> {
     assertReconcileFunction(reconcile);
     normalizeErrorPolicy(errorPolicy);
     resolveApplierConfig(applierConfig);
+    if (host) {
+      // Requests dropped while keys were not admitted come back as one bulk request.
+      triggers.push(
+        trigger(
+          'admitted',
+          () => host.admitted$,
+          mergeMap(() =>
+            store.list().map((object) => ({
+              ref: objectRef(object),
+              reason: ReconcileReason.bulkReconcile(),
+            })),
+          ),
+        ),
+      );
+    }
     return defer(() => {
       const queueErrors$ = new Subject<unknown>();
       // The one place where trigger streams get their backoff: each failure is counted and
       // reported as a QueueError, and the stream resumes.
-      const requests$ = triggers.map(({ label, source, toRequests }) =>
-        source(scheduler).pipe(
+      const requests$ = triggers.map(({ label, source, toRequests, watch }) =>
+        (host && watch ? host.watch(watch) : source(scheduler)).pipe(
           backoff(strategy, {
             scheduler,
             onError: (error) => {
-              config.metrics?.watcherRestarts.inc({ controller: name, watcher: label });
+              metrics?.watcherRestarts.inc({ controller: name, watcher: label });
               queueErrors$.next(error);
             },
           }),
@@ -499,6 +573,17 @@ export class Controller<K extends KubeObject> {
       });
     });
   }
+}
+
+/** The controller's own shard predicate combined with what its host admits. */
+function hostedShard(
+  own: ((ref: ObjectRef) => boolean) | undefined,
+  host: ControllerHost | undefined,
+): ((ref: ObjectRef) => boolean) | undefined {
+  if (!host) return own;
+  if (own === undefined) return (ref) => host.admits(ref);
+  if (typeof own !== 'function') return own; // rejected by resolveApplierConfig
+  return (ref) => own(ref) && host.admits(ref);
 }
 
 /** The source of a controller made by {@link Controller.forStream}. */
