@@ -45,6 +45,28 @@ describe('startHealthServer', () => {
     }
   });
 
+  it('turns /readyz false again when the check does, and serves only /metrics with probes: false', async () => {
+    let ready = true;
+    const probes = await startHealthServer({ port: 0, host: '127.0.0.1', readiness: () => ready });
+    const metricsOnly = await startHealthServer({
+      port: 0,
+      host: '127.0.0.1',
+      metrics: new ControllerMetrics(),
+      probes: false,
+    });
+    try {
+      expect((await fetch(`${probes.url}/readyz`)).status).toBe(200);
+      ready = false;
+      expect((await fetch(`${probes.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${metricsOnly.url}/metrics`)).status).toBe(200);
+      expect((await fetch(`${metricsOnly.url}/readyz`)).status).toBe(404);
+      expect((await fetch(`${metricsOnly.url}/healthz`)).status).toBe(404);
+    } finally {
+      await probes.close();
+      await metricsOnly.close();
+    }
+  });
+
   it('rejects a bad port', async () => {
     await expect(startHealthServer({ port: -1 })).rejects.toThrow(TypeError);
   });

@@ -7,7 +7,10 @@ import type { ControllerMetrics } from './controllerMetrics.js';
 export interface HealthServerConfig {
   /** TCP port; `0` picks a free one (see `HealthServer.port`). Default `8080`. */
   port?: number;
-  /** Address to listen on. Default `'0.0.0.0'` (probes come from the kubelet). */
+  /**
+   * Address to listen on. Default `'0.0.0.0'`: the kubelet probes the pod IP, so a probe server
+   * must listen there. Pass `'127.0.0.1'` for a server only the pod itself should reach.
+   */
   host?: string;
   /** Served at `/metrics` (a prom-client `Registry` or {@link ControllerMetrics}). Default: none (404). */
   metrics?: Registry | ControllerMetrics;
@@ -15,6 +18,11 @@ export interface HealthServerConfig {
   readiness?: () => boolean | PromiseLike<boolean>;
   /** `/healthz` answers 200 when it returns true, 503 otherwise. Default: always live. */
   liveness?: () => boolean | PromiseLike<boolean>;
+  /**
+   * Serve `/healthz` and `/readyz`. `false` makes a metrics-only server (they answer 404), as an
+   * `Operator` runs on its own metrics port. Default `true`.
+   */
+  probes?: boolean;
 }
 
 /** A running health server. */
@@ -31,8 +39,9 @@ export interface HealthServer {
  * Serves Kubernetes probes and Prometheus metrics over `node:http`:
  *
  * - `GET /healthz` — liveness: 200 `ok` (or 503 when `liveness()` is false or throws);
- * - `GET /readyz` — readiness: 200 `ok` when `readiness()` is true, 503 otherwise — typically
- *   "all stores synced" (and, with leader election, you may still want standbys ready);
+ * - `GET /readyz` — readiness: 200 `ok` when `readiness()` is true, 503 otherwise, asked at each
+ *   request, so it turns false again when the check does — typically "all stores synced and not
+ *   shutting down" (with leader election, standbys are ready too: their caches are warm);
  * - `GET /metrics` — the registry in Prometheus text format (404 without `metrics`).
  *
  * Anything else is 404; methods other than GET/HEAD are 405. `close()` leaves no socket or timer
@@ -100,8 +109,10 @@ async function handle(
   }
   switch (path) {
     case '/healthz':
+      if (config.probes === false) break;
       return probe(response, config.liveness);
     case '/readyz':
+      if (config.probes === false) break;
       return probe(response, config.readiness);
     case '/metrics': {
       if (!registry) break;
