@@ -31,6 +31,7 @@ export type { ControllerErrorKind, ControllerErrorInit } from './controller/cont
 
 // Controller
 export { Controller } from './controller/controller.js';
+export type { ControllerHost, HostedWatch } from './controller/controllerHost.js';
 export type {
   ControllerApi,
   ControllerConfig,
@@ -93,8 +94,26 @@ export { formatMicroTime, parseMicroTime } from './microTime.js';
 export { leaderElection } from './leader/leaderElection.js';
 export type { LeaderElectionConfig, LeaseApi, LeaseObject } from './leader/leaderElection.js';
 export { shard, shardOf } from './sharding/shard.js';
+export { leaseShards, SHARD_GROUP_LABEL } from './sharding/leaseShards.js';
+export type { LeaseShardsConfig, ShardLeaseApi } from './sharding/leaseShards.js';
+export { planShards } from './sharding/shardPlan.js';
+export type { ShardLeaseView, ShardPlan, ShardPlanInput } from './sharding/shardPlan.js';
 export type { ShardConfig, ShardPredicate, ShardTarget } from './sharding/shard.js';
 export { ControllerMetrics } from './metrics/controllerMetrics.js';
 export type { ControllerMetricsConfig, ReconcileResultLabel } from './metrics/controllerMetrics.js';
 export { startHealthServer } from './metrics/healthServer.js';
 export type { HealthServer, HealthServerConfig } from './metrics/healthServer.js';
+
+// Operator
+export { Operator, DEFAULT_OPERATOR_SHUTDOWN_TIMEOUT } from './operator/operator.js';
+export type {
+  OperatorConfig,
+  OperatorLeaderElectionConfig,
+  OperatorListenConfig,
+  OperatorServerConfig,
+  OperatorShardingConfig,
+} from './operator/operatorConfig.js';
+export type { OperatorEvent, OperatorEventType } from './operator/operatorEvent.js';
+export { SharedCacheRegistry } from './operator/sharedCacheRegistry.js';
+export type { SharedCacheRegistryConfig } from './operator/sharedCacheRegistry.js';
+export type { WorkGate, WorkGateEvent } from './operator/workGate.js';
