@@ -1,5 +1,10 @@
 import type { ObjectRef } from '@kube-rx/core';
-import type { ListWatchApi, MetadataListWatchApi, WatcherConfig, WatcherEvent } from '@kube-rx/watcher';
+import type {
+  ListWatchApi,
+  MetadataListWatchApi,
+  WatcherConfig,
+  WatcherEvent,
+} from '@kube-rx/watcher';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { ControllerMetrics } from '../metrics/controllerMetrics.js';
 

@@ -216,7 +216,9 @@ describe('leaderElection', () => {
     const api = new FakeLeases();
     const errors: unknown[] = [];
     runInVirtualTime(({ expectObservable, cold }, scheduler) => {
-      cold('3s x').subscribe(() => api.failNext.push(new HttpError('reset', { code: 'ECONNRESET' })));
+      cold('3s x').subscribe(() =>
+        api.failNext.push(new HttpError('reset', { code: 'ECONNRESET' })),
+      );
       const election = leaderElection({
         api,
         lease: { name: 'lead', namespace: 'ns' },

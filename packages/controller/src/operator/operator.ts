@@ -210,7 +210,10 @@ export class Operator {
       next(event);
     };
 
-    const beginShutdown = (reason: 'signal' | 'requested' | 'leaderLost', signal?: NodeJS.Signals) => {
+    const beginShutdown = (
+      reason: 'signal' | 'requested' | 'leaderLost',
+      signal?: NodeJS.Signals,
+    ) => {
       if (phase === 'shuttingDown' || phase === 'stopped') return;
       const wasStarting = phase === 'starting';
       phase = 'shuttingDown';
@@ -293,7 +296,12 @@ export class Operator {
       if (this.shutdownRequested) beginShutdown('requested');
     };
 
-    session.add(this.listenForSignals((signal) => beginShutdown('signal', signal), () => phase));
+    session.add(
+      this.listenForSignals(
+        (signal) => beginShutdown('signal', signal),
+        () => phase,
+      ),
+    );
     this.requestShutdown = () => beginShutdown('requested');
     session.add(() => {
       this.requestShutdown = undefined;
@@ -396,7 +404,9 @@ export class Operator {
     const handlers = (signals as NodeJS.Signals[]).map((signal) => {
       const handler = (): void => {
         if (phase() === 'shuttingDown') {
-          process.stderr.write(`${name}: ${signal} received again while shutting down; exiting now\n`);
+          process.stderr.write(
+            `${name}: ${signal} received again while shutting down; exiting now\n`,
+          );
           process.exit(signal === 'SIGINT' ? 130 : 143);
         }
         onFirst(signal);

@@ -116,7 +116,11 @@ export function validateOperatorConfig(config: OperatorConfig): void {
     throw new TypeError('Operator: shutdownTimeout must be a number of ms >= 0');
   }
   const election = config.leaderElection;
-  if (election?.onLost !== undefined && election.onLost !== 'exit' && election.onLost !== 'standby') {
+  if (
+    election?.onLost !== undefined &&
+    election.onLost !== 'exit' &&
+    election.onLost !== 'standby'
+  ) {
     throw new TypeError("Operator: leaderElection.onLost must be 'exit' or 'standby'");
   }
   const sharding = config.sharding;
@@ -125,7 +129,9 @@ export function validateOperatorConfig(config: OperatorConfig): void {
       throw new TypeError('Operator: sharding.shards must be an integer >= 1');
     }
     if (!(sharding.namespace ?? election?.lease?.namespace)) {
-      throw new TypeError('Operator: sharding needs a namespace (or leaderElection.lease.namespace)');
+      throw new TypeError(
+        'Operator: sharding needs a namespace (or leaderElection.lease.namespace)',
+      );
     }
   }
   for (const [which, listen] of Object.entries(config.server ?? {})) {

@@ -68,7 +68,10 @@ export class SharedCacheRegistry {
     return new Observable<WatcherEvent<K>>((subscriber) => {
       let entry = this.entries.get(key);
       if (entry === undefined) {
-        entry = { shared: shareWatcher(this.open(watch), { scheduler: this.scheduler }), subscribers: 0 };
+        entry = {
+          shared: shareWatcher(this.open(watch), { scheduler: this.scheduler }),
+          subscribers: 0,
+        };
         this.entries.set(key, entry);
       }
       const current = entry;

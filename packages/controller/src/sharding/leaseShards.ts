@@ -144,7 +144,10 @@ export function leaseShards(config: LeaseShardsConfig): WorkGate {
         subscriber.next({ type: 'ShardsChanged', held: list, shards });
       };
 
-      const spec = (now: number, previous: LeaseObject | undefined): NonNullable<LeaseObject['spec']> => {
+      const spec = (
+        now: number,
+        previous: LeaseObject | undefined,
+      ): NonNullable<LeaseObject['spec']> => {
         const time = formatMicroTime(now);
         const ours = previous?.spec?.holderIdentity === identity;
         const transitions = previous?.spec?.leaseTransitions ?? 0;
@@ -336,4 +339,3 @@ function dnsLabel(identity: string): string {
     .slice(0, 40);
   return label === '' ? 'replica' : label;
 }
-

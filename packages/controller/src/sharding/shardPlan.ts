@@ -73,7 +73,9 @@ export function planShards(input: ShardPlanInput): ShardPlan {
     .map((view) => view.shard);
   const admitted = renew.filter((shard) => !draining.has(shard));
   const drain = admitted.length > target ? admitted.slice(target) : [];
-  const release = [...draining].filter((shard) => input.inFlight(shard) === 0).sort((a, b) => a - b);
+  const release = [...draining]
+    .filter((shard) => input.inFlight(shard) === 0)
+    .sort((a, b) => a - b);
   const want = target - admitted.length;
   const acquire =
     want > 0 && draining.size === 0
@@ -81,9 +83,7 @@ export function planShards(input: ShardPlanInput): ShardPlan {
           .filter(
             (view) =>
               !held.has(view.shard) &&
-              (view.lease === undefined ||
-                !view.lease.spec?.holderIdentity ||
-                view.expired),
+              (view.lease === undefined || !view.lease.spec?.holderIdentity || view.expired),
           )
           .slice(0, want)
           .map((view) => view.shard)
