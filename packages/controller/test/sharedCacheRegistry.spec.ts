@@ -1,0 +1,62 @@
+import { firstValueFrom } from 'rxjs';
+import { SharedCacheRegistry } from '@kube-rx/controller';
+import type { WatcherEvent } from '@kube-rx/watcher';
+import type { KubeObject } from '@kube-rx/core';
+import { watchKey } from '../src/operator/sharedCacheRegistry.js';
+import { eventually, startHarness, widget, type Harness } from './support.js';
+
+let harness: Harness;
+
+beforeEach(async () => {
+  harness = await startHarness();
+});
+
+afterEach(async () => {
+  await harness.server.close();
+});
+
+const types = (events: WatcherEvent<KubeObject>[]): string[] =>
+  events.map((e) => ('object' in e ? `${e.type}:${e.object.metadata!.name!}` : e.type));
+
+describe('SharedCacheRegistry', () => {
+  it('opens one watch per key, gives a late subscriber the cache first, and closes with the last one', async () => {
+    harness.server.seed([widget('a'), widget('b')]);
+    const registry = new SharedCacheRegistry();
+    const watch = { kind: 'object' as const, api: harness.widgets, config: {} };
+    const first: WatcherEvent<KubeObject>[] = [];
+    const late: WatcherEvent<KubeObject>[] = [];
+    const one = registry.watch<KubeObject>(watch).subscribe((e) => first.push(e));
+    await eventually(() => first.some((e) => e.type === 'InitDone'));
+    await harness.server.waitForWatches(1, 'widgets');
+    const two = registry.watch<KubeObject>(watch).subscribe((e) => late.push(e));
+    await eventually(() => late.some((e) => e.type === 'InitDone'));
+    expect(types(late).sort()).toEqual(['Init', 'InitApply:a', 'InitApply:b', 'InitDone'].sort());
+    expect(harness.server.requests.filter((r) => r.verb === 'list').length).toBe(1);
+    expect(registry.size).toBe(1);
+
+    await firstValueFrom(harness.widgets.create(widget('c')));
+    await eventually(() => late.some((e) => e.type === 'Apply'));
+    expect(types(first).at(-1)).toBe('Apply:c');
+    expect(types(late).at(-1)).toBe('Apply:c');
+
+    one.unsubscribe();
+    expect(registry.size).toBe(1);
+    two.unsubscribe();
+    expect(registry.size).toBe(0);
+    await eventually(() => harness.server.openWatches('widgets') === 0);
+  });
+
+  it('keys watches on kind, resource, namespace, selectors and settings', () => {
+    const api = harness.widgets;
+    const key = (config: object, kind: 'object' | 'metadata' = 'object') =>
+      watchKey(kind === 'object' ? { kind, api, config } : { kind, api, config });
+    expect(key({ labelSelector: 'a=1' })).toBe(key({ labelSelector: 'a=1', scheduler: {} }));
+    expect(key({ labelSelector: 'a=1' })).not.toBe(key({ labelSelector: 'a=2' }));
+    expect(key({ fieldSelector: 'x' })).not.toBe(key({}));
+    expect(key({})).not.toBe(key({}, 'metadata'));
+    expect(key({ pageSize: 10 })).not.toBe(key({ pageSize: 20 }));
+    expect(
+      watchKey({ kind: 'object', api: { list: api.list, watch: api.watch } as never, config: {} }),
+    ).toBeUndefined();
+  });
+});
