@@ -114,6 +114,8 @@ describe('Operator', () => {
         () => Action.awaitChange(),
         undefined,
       );
+    const results: string[] = [];
+    operator.results$.subscribe((result) => results.push(result.ok ? result.val.ref.name : 'err'));
     const { done } = run(operator);
     await eventually(() => seen.length === 4);
     await sleep(200);
@@ -122,6 +124,7 @@ describe('Operator', () => {
     // for the label-selected one.
     expect(lists('widgets')).toBe(2);
     expect(watches('widgets')).toBe(2);
+    expect(results.sort()).toEqual(['a', 'a', 'b', 'b']); // results$: every controller's results
     operator.shutdown();
     await done;
     await eventually(() => harness.server.openWatches('widgets') === 0);

@@ -7,11 +7,15 @@ import {
   merge,
   Observable,
   ReplaySubject,
+  Subject,
   Subscription,
   type SchedulerLike,
 } from 'rxjs';
 import type { Controller } from '../controller/controller.js';
 import type { ControllerHost } from '../controller/controllerHost.js';
+import type { ControllerError } from '../controller/controllerError.js';
+import type { ReconcileOk } from '../controller/reconcileOk.js';
+import type { Result } from '../result.js';
 import type { ReconcileFunction } from '../controller/applier/reconcileFunction.js';
 import type { ErrorPolicy } from '../errorPolicy/errorPolicy.js';
 import { ControllerMetrics } from '../metrics/controllerMetrics.js';
@@ -33,7 +37,7 @@ export const DEFAULT_OPERATOR_SHUTDOWN_TIMEOUT = 25_000;
 
 /** One `add()`: a controller and the arguments of its `run`. */
 interface Registration {
-  start(host: ControllerHost, gate: WorkGate): Observable<unknown>;
+  start(host: ControllerHost, gate: WorkGate): Observable<Result<ReconcileOk, ControllerError>>;
   readonly ready$: Observable<void>;
   readonly size: () => number;
 }
@@ -85,6 +89,13 @@ export class Operator {
   private readonly registrations: Registration[] = [];
   private readonly scheduler: SchedulerLike;
   private readonly shutdownTimeout: number;
+  /**
+   * Every reconcile result of every controller added, merged, while the operator runs (hot:
+   * subscribe before `run()` to see them all); completes when the operator stops. Useful for
+   * logging, counting or tests — the operator itself does not need anyone to listen.
+   */
+  readonly results$: Observable<Result<ReconcileOk, ControllerError>>;
+  private readonly results = new Subject<Result<ReconcileOk, ControllerError>>();
   private requestShutdown: (() => void) | undefined;
   private shutdownRequested = false;
   private started = false;
@@ -96,6 +107,7 @@ export class Operator {
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.shutdownTimeout = config.shutdownTimeout ?? DEFAULT_OPERATOR_SHUTDOWN_TIMEOUT;
     this.metrics = config.metrics ?? (config.server?.metrics ? new ControllerMetrics() : undefined);
+    this.results$ = this.results.asObservable();
   }
 
   /**
@@ -240,6 +252,7 @@ export class Operator {
           phase = 'stopped';
           session.unsubscribe();
           emit({ type: 'Stopped' });
+          this.results.complete();
           subscriber.complete();
         },
         (error: unknown) => subscriber.error(error),
@@ -269,6 +282,7 @@ export class Operator {
           : merge(...this.registrations.map((r) => r.start(host, gate)));
       session.add(
         results$.subscribe({
+          next: (result) => this.results.next(result),
           error: (error: unknown) => subscriber.error(error),
           complete: () => {
             if (phase === 'shuttingDown') afterDrain();
