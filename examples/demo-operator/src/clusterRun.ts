@@ -4,6 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { isApiError, type Logger } from '@kube-rx/core';
 import { DemoStats } from './demoStats.js';
 import { apiReader, checkDesiredState } from './desiredState.js';
+import { DEMO_NAMESPACE } from './demoResources.js';
 import { createOperatorContext } from './operatorContext.js';
 import { runOperator } from './runOperator.js';
 import { summarize, type DemoSummary } from './summary.js';
@@ -45,7 +46,7 @@ export async function runAgainstCluster(config: ClusterRunConfig): Promise<DemoS
   log.info('running against the cluster; Ctrl-C to stop', {
     server: kubeConfig.getCurrentCluster()?.server,
   });
-  const operator = runOperator(ctx);
+  const operator = runOperator(ctx, { kubeConfig, leaseNamespace: DEMO_NAMESPACE });
   const stop = AbortSignal.any([
     config.signal,
     ...(config.durationMs === undefined ? [] : [AbortSignal.timeout(config.durationMs)]),

@@ -27,6 +27,7 @@ import {
 } from './desiredState.js';
 import { demoBackoffStrategy } from './errorPolicy.js';
 import { playFaultScript, type FaultScriptReport } from './faultScript.js';
+import { demonstrateHandover, type HandoverReport } from './handover.js';
 import { createOperatorContext } from './operatorContext.js';
 import { runOperator } from './runOperator.js';
 import { summarize, type DemoSummary } from './summary.js';
@@ -76,7 +77,14 @@ export async function runEmbeddedDemo(config: EmbeddedDemoConfig): Promise<DemoS
       // Quicker than the defaults so that a few retries fit in a short scripted run.
       clientRetryStrategy: exponentialBackoff({ initialDelay: 200, maxDelay: 1_000 }),
     });
-    const operator = runOperator(ctx, { strategy: demoBackoffStrategy() });
+    const replica = (identity: string) =>
+      runOperator(ctx, {
+        kubeConfig,
+        leaseNamespace: DEMO_NAMESPACE,
+        identity,
+        strategy: demoBackoffStrategy(),
+      });
+    const operator = replica('replica-a');
 
     let script: FaultScriptReport | undefined;
     try {
@@ -92,12 +100,32 @@ export async function runEmbeddedDemo(config: EmbeddedDemoConfig): Promise<DemoS
     }
     const converged = await waitForConvergence(serverReader(server), deadline);
     log.info(converged ? 'state converged' : 'state did not converge before the deadline');
-    await operator.stop();
+    // Counted before the second replica starts: the fault script's watch restarts and relists.
     const watchCounts = countWatches(server);
+    let handover: HandoverReport | undefined;
+    if (converged) {
+      handover = await demonstrateHandover({
+        server,
+        logger,
+        leader: operator,
+        startStandby: () => replica('replica-b'),
+        objects: server.list(ConfigMapGeneratorResource, DEMO_NAMESPACE).length,
+      });
+    } else {
+      await operator.stop();
+    }
     const finalState = await checkDesiredState(
       apiReader(ctx.generators, ctx.configMaps, DEMO_NAMESPACE),
     );
-    return summarize({ startedAt, stats, watchCounts, script, finalState, scriptRequired: true });
+    return summarize({
+      startedAt,
+      stats,
+      watchCounts,
+      script,
+      finalState,
+      scriptRequired: true,
+      handover,
+    });
   } finally {
     await server.close();
   }

@@ -2,6 +2,7 @@ import type { ErrorClassification } from '@kube-rx/core';
 import type { DemoStats, RecordedCondition } from './demoStats.js';
 import type { DesiredStateReport } from './desiredState.js';
 import type { FaultScriptReport } from './faultScript.js';
+import type { HandoverReport } from './handover.js';
 
 /** What a demo run did and where it ended. */
 export interface DemoSummary {
@@ -24,6 +25,8 @@ export interface DemoSummary {
   script: FaultScriptReport | undefined;
   /** Final state compared with the desired state. */
   finalState: DesiredStateReport | undefined;
+  /** Two replicas under one Lease: the leader stopped, the warm standby took over (embedded server only). */
+  handover: HandoverReport | undefined;
   /** Whether the final state equals the desired state. */
   converged: boolean;
 }
@@ -37,6 +40,7 @@ export function summarize(input: {
   finalState: DesiredStateReport | undefined;
   /** The scripted run must have played every step to count as converged. */
   scriptRequired: boolean;
+  handover?: HandoverReport | undefined;
 }): DemoSummary {
   const { stats, watchCounts } = input;
   return {
@@ -51,6 +55,7 @@ export function summarize(input: {
     conditions: [...stats.conditions],
     script: input.script,
     finalState: input.finalState,
+    handover: input.handover,
     converged:
       (input.finalState?.converged ?? false) &&
       (!input.scriptRequired || input.script !== undefined),
@@ -73,7 +78,23 @@ export function formatSummary(summary: DemoSummary): string {
     ['permanent errors recorded as conditions', String(summary.conditions.length)],
     ['final state = desired state', summary.converged ? 'yes' : 'no'],
   ];
+  const handover = summary.handover;
+  if (handover) {
+    totals.push(
+      ['handover', `${handover.from} → ${handover.to} in ${handover.takeoverMs} ms`],
+      [
+        'handover: LISTs / reconciles by the new leader',
+        `${handover.listsDuringHandover} / ${handover.reconciledByStandby}`,
+      ],
+      ['readiness transitions', handover.readiness.join(', ')],
+    );
+  }
   const parts = [table(['summary', ''], totals)];
+  if (handover && handover.metricsExcerpt.length > 0) {
+    parts.push(
+      `/metrics of ${handover.to} (excerpt):\n${handover.metricsExcerpt.map((l) => `  ${l}`).join('\n')}`,
+    );
+  }
   const generators = summary.finalState?.generators ?? [];
   if (generators.length > 0) {
     const rows = generators.map((g): string[] => [

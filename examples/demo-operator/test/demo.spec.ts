@@ -66,6 +66,29 @@ describe('demo operator (embedded API server, scripted faults)', () => {
     for (const recovery of summary.script?.afterCompaction ?? []) expect(recovery.lists).toBe(1);
     expect(summary.watchRestarts).toBeGreaterThanOrEqual(4);
 
+    // Two replicas under one Lease: the leader stopped, the warm standby took over within a
+    // retry period or so and reconciled every generator without a LIST.
+    expect(summary.handover).toMatchObject({
+      from: 'replica-a',
+      to: 'replica-b',
+      listsDuringHandover: 0,
+    });
+    expect(summary.handover!.reconciledByStandby).toBeGreaterThanOrEqual(3);
+    expect(summary.handover!.takeoverMs).toBeLessThan(5_000);
+    // Readiness: the standby was 503 before its caches synced, then 200; the leader turned 503
+    // when its shutdown started, then its server closed.
+    const readiness = summary.handover!.readiness;
+    expect(readiness.filter((r) => r.startsWith('replica-b'))).toEqual([
+      'replica-b: 503',
+      'replica-b: 200',
+      'replica-b: 503',
+      'replica-b: closed',
+    ]);
+    expect(readiness.filter((r) => r.startsWith('replica-a')).at(-1)).toBe('replica-a: closed');
+    expect(
+      summary.handover!.metricsExcerpt.some((line) => line.includes('configmapgenerators')),
+    ).toBe(true);
+
     // The log tells the story.
     const messages = lines.map((line) => (JSON.parse(line) as { message: string }).message);
     expect(messages).toContain('watch resumed: 1 WATCH, 0 LIST');

@@ -31,7 +31,7 @@ export type { ControllerErrorKind, ControllerErrorInit } from './controller/cont
 
 // Controller
 export { Controller } from './controller/controller.js';
-export type { ControllerHost, HostedWatch } from './controller/controllerHost.js';
+export type { ControllerHost, HostedWatch, HostedWatchRetry } from './controller/controllerHost.js';
 export type {
   ControllerApi,
   ControllerConfig,

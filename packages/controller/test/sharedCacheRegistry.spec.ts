@@ -46,6 +46,34 @@ describe('SharedCacheRegistry', () => {
     await eventually(() => harness.server.openWatches('widgets') === 0);
   });
 
+  it('resumes a dropped shared watch once for everyone: one WATCH, no LIST, each onError told', async () => {
+    harness.server.seed([widget('a')]);
+    const registry = new SharedCacheRegistry();
+    const watch = { kind: 'object' as const, api: harness.widgets, config: {} };
+    const errors: string[] = [];
+    const retry = (name: string) => ({
+      strategy: () => ({ next: () => 10, reset: () => undefined }),
+      onError: () => errors.push(name),
+    });
+    const seen: WatcherEvent<KubeObject>[] = [];
+    const one = registry.watch<KubeObject>(watch, retry('one')).subscribe((e) => seen.push(e));
+    const two = registry.watch<KubeObject>(watch, retry('two')).subscribe();
+    await harness.server.waitForWatches(1, 'widgets');
+    await eventually(() => seen.some((e) => e.type === 'InitDone'));
+    const mark = harness.server.requests.length;
+    harness.server.faults.dropWatches();
+    await eventually(() => errors.length === 2);
+    expect(errors.sort()).toEqual(['one', 'two']);
+    await harness.server.waitForWatches(1, 'widgets');
+    await firstValueFrom(harness.widgets.create(widget('b')));
+    await eventually(() => seen.some((e) => e.type === 'Apply'));
+    const after = harness.server.requests.slice(mark).filter((r) => r.resource === 'widgets');
+    expect(after.filter((r) => r.verb === 'list')).toHaveLength(0);
+    expect(after.filter((r) => r.verb === 'watch')).toHaveLength(1);
+    one.unsubscribe();
+    two.unsubscribe();
+  });
+
   it('keys watches on kind, resource, namespace, selectors and settings', () => {
     const api = harness.widgets;
     const key = (config: object, kind: 'object' | 'metadata' = 'object') =>

@@ -484,8 +484,10 @@ export class Controller<K extends KubeObject> {
    * @example
    * ```ts
    * const host: ControllerHost = {
-   *   watch: ({ kind, api, config }) =>
-   *     kind === 'object' ? watcher(api, config) : metadataWatcher(api, config),
+   *   watch: ({ kind, api, config }, { strategy, onError }) =>
+   *     (kind === 'object' ? watcher(api, config) : metadataWatcher(api, config)).pipe(
+   *       backoff(strategy, { onError }),
+   *     ),
    *   admits: () => true,
    *   admitted$: NEVER,
    *   shutdown$: NEVER,
@@ -555,18 +557,17 @@ export class Controller<K extends KubeObject> {
       const queueErrors$ = new Subject<unknown>();
       // The one place where trigger streams get their backoff: each failure is counted and
       // reported as a QueueError, and the stream resumes.
-      const requests$ = triggers.map(({ label, source, toRequests, watch }) =>
-        (host && watch ? host.watch(watch) : source(scheduler)).pipe(
-          backoff(strategy, {
-            scheduler,
-            onError: (error) => {
-              metrics?.watcherRestarts.inc({ controller: name, watcher: label });
-              queueErrors$.next(error);
-            },
-          }),
-          toRequests,
-        ),
-      );
+      const requests$ = triggers.map(({ label, source, toRequests, watch }) => {
+        const onError = (error: unknown): void => {
+          metrics?.watcherRestarts.inc({ controller: name, watcher: label });
+          queueErrors$.next(error);
+        };
+        const source$ =
+          host && watch
+            ? host.watch(watch, { strategy, onError })
+            : source(scheduler).pipe(backoff(strategy, { scheduler, onError }));
+        return source$.pipe(toRequests);
+      });
       return applier(reconcile, errorPolicy, context, store, merge(...requests$), {
         ...applierConfig,
         queueErrors: queueErrors$,

@@ -1,4 +1,4 @@
-import type { ObjectRef } from '@kube-rx/core';
+import type { BackoffStrategy, ObjectRef } from '@kube-rx/core';
 import type {
   ListWatchApi,
   MetadataListWatchApi,
@@ -23,6 +23,14 @@ export type HostedWatch =
       readonly config: WatcherConfig;
     };
 
+/** How a controller wants a hosted watch retried; see {@link ControllerHost.watch}. */
+export interface HostedWatchRetry {
+  /** The backoff between attempts. */
+  readonly strategy: BackoffStrategy;
+  /** Called with every failure of the watch (counted and reported as `QueueError`). */
+  readonly onError: (error: unknown) => void;
+}
+
 /**
  * What a host (an `Operator`) supplies to a controller it runs through `Controller.runWithin`:
  * shared watch streams, when reconciles may run, a shutdown signal and defaults. A controller
@@ -31,9 +39,12 @@ export type HostedWatch =
 export interface ControllerHost {
   /**
    * The event stream for `watch` — typically one shared by every controller that watches the
-   * same resource with the same selectors. The controller applies its trigger backoff to it.
+   * same resource with the same selectors. The host retries it (with `retry.strategy`, the
+   * controller's trigger backoff, when it is the first to open that watch) and reports each
+   * failure to `retry.onError`, so a dropped watch resumes once for everyone (one WATCH, no
+   * LIST); the stream itself should not error.
    */
-  watch(watch: HostedWatch): Observable<WatcherEvent<unknown>>;
+  watch(watch: HostedWatch, retry: HostedWatchRetry): Observable<WatcherEvent<unknown>>;
   /**
    * Whether the host lets `ref` be reconciled now (leadership, shards held); combined with the
    * controller's own `shard`. Asked when a request comes in and when its run would start.

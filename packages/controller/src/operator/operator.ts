@@ -264,7 +264,7 @@ export class Operator {
     });
     const registry = new SharedCacheRegistry({ scheduler });
     const host: ControllerHost = {
-      watch: (watch) => registry.watch(watch),
+      watch: (watch, retry) => registry.watch(watch, retry),
       admits: (ref) => phase === 'running' && gate.admits(ref),
       admitted$: gate.admitted$,
       shutdown$: drain$,

@@ -1,4 +1,10 @@
-import type { ApiResource, KubeObject } from '@kube-rx/core';
+import {
+  backoff,
+  defaultBackoffStrategy,
+  type ApiResource,
+  type BackoffStrategy,
+  type KubeObject,
+} from '@kube-rx/core';
 import {
   metadataWatcher,
   shareWatcher,
@@ -9,7 +15,13 @@ import {
   type WatcherEvent,
 } from '@kube-rx/watcher';
 import { asyncScheduler, finalize, Observable, type SchedulerLike } from 'rxjs';
-import type { HostedWatch } from '../controller/controllerHost.js';
+import type { HostedWatch, HostedWatchRetry } from '../controller/controllerHost.js';
+
+/** Retry of a watch given without one: the default backoff, failures ignored. */
+const DEFAULT_RETRY: HostedWatchRetry = {
+  strategy: defaultBackoffStrategy(),
+  onError: () => undefined,
+};
 
 /** Options of {@link SharedCacheRegistry}. */
 export interface SharedCacheRegistryConfig {
@@ -19,6 +31,8 @@ export interface SharedCacheRegistryConfig {
 
 interface Entry {
   readonly shared: SharedWatcher<never>;
+  /** The error hooks of the current subscribers. */
+  readonly onError: Set<(error: unknown) => void>;
   subscribers: number;
 }
 
@@ -34,8 +48,10 @@ interface Entry {
  *   `shareWatcher`), the last one to leave closes it and forgets its cache.
  * - A subscriber that joins an open watch gets the current cache first (`Init`, one `InitApply`
  *   per object, `InitDone` — a relist for its reflector, without a LIST request), then live events.
- * - Errors of the shared watch reach every subscriber (each controller's trigger backoff counts
- *   and reports them); the first to re-subscribe resumes it.
+ * - The shared watch is retried once for everyone, before it is shared (`backoff` with the
+ *   strategy of the subscriber that opened it), and every subscriber's `onError` hears of each
+ *   failure. So a dropped watch resumes with one WATCH from its last resourceVersion and no LIST,
+ *   and the subscribers never see an error.
  *
  * @example
  * ```ts
@@ -62,23 +78,36 @@ export class SharedCacheRegistry {
    * The events of `watch`, shared with every other subscriber of the same watch (see the class).
    * Cold: nothing opens before it is subscribed.
    */
-  watch<K>(watch: HostedWatch): Observable<WatcherEvent<K>> {
+  watch<K>(
+    watch: HostedWatch,
+    retry: HostedWatchRetry = DEFAULT_RETRY,
+  ): Observable<WatcherEvent<K>> {
     const key = watchKey(watch);
-    if (key === undefined) return this.open(watch) as Observable<WatcherEvent<K>>;
+    if (key === undefined) {
+      return this.open(watch, retry.strategy, retry.onError) as Observable<WatcherEvent<K>>;
+    }
     return new Observable<WatcherEvent<K>>((subscriber) => {
       let entry = this.entries.get(key);
       if (entry === undefined) {
+        const onError = new Set<(error: unknown) => void>();
+        const source = this.open(watch, retry.strategy, (error) => {
+          for (const hook of onError) hook(error);
+        });
         entry = {
-          shared: shareWatcher(this.open(watch), { scheduler: this.scheduler }),
+          shared: shareWatcher(source, { scheduler: this.scheduler }),
+          onError,
           subscribers: 0,
         };
         this.entries.set(key, entry);
       }
       const current = entry;
       current.subscribers += 1;
+      const hook = (error: unknown): void => retry.onError(error);
+      current.onError.add(hook);
       return (current.shared.events$ as Observable<WatcherEvent<K>>)
         .pipe(
           finalize(() => {
+            current.onError.delete(hook);
             current.subscribers -= 1;
             if (current.subscribers === 0 && this.entries.get(key) === current) {
               this.entries.delete(key);
@@ -89,13 +118,20 @@ export class SharedCacheRegistry {
     });
   }
 
-  private open(watch: HostedWatch): Observable<WatcherEvent<never>> {
-    const config = { scheduler: this.scheduler, ...watch.config };
-    return (
+  private open(
+    watch: HostedWatch,
+    strategy: BackoffStrategy,
+    onError: (error: unknown) => void,
+  ): Observable<WatcherEvent<never>> {
+    const { scheduler } = this;
+    const config = { scheduler, ...watch.config };
+    const source =
       watch.kind === 'object'
         ? watcher(watch.api as ListWatchApi<KubeObject>, config)
-        : metadataWatcher(watch.api, config)
-    ) as Observable<WatcherEvent<never>>;
+        : metadataWatcher(watch.api, config);
+    return (source as Observable<WatcherEvent<never>>).pipe(
+      backoff(strategy, { scheduler, onError }),
+    );
   }
 }
 
