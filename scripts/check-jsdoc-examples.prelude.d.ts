@@ -8,6 +8,7 @@ import type {
   Controller,
   ControllerMetrics,
   ErrorPolicy,
+  Operator,
   Recorder,
 } from '@kube-rx/controller';
 import type { TestApiServer } from '@kube-rx/testing';
@@ -59,6 +60,8 @@ export declare const ctx: Ctx;
 export declare function reconcile(widget: Widget, ctx: Ctx): Promise<Action>;
 export declare const policy: ErrorPolicy<Widget, unknown, Ctx>;
 export declare const controller: Controller<Widget>;
+/** An `Operator` built as its class example shows. */
+export declare const operator: Operator;
 
 export declare const logger: Logger;
 export declare const metrics: ControllerMetrics;

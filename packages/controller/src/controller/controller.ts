@@ -483,11 +483,9 @@ export class Controller<K extends KubeObject> {
    *
    * @example
    * ```ts
+   * const registry = new SharedCacheRegistry();
    * const host: ControllerHost = {
-   *   watch: ({ kind, api, config }, { strategy, onError }) =>
-   *     (kind === 'object' ? watcher(api, config) : metadataWatcher(api, config)).pipe(
-   *       backoff(strategy, { onError }),
-   *     ),
+   *   watch: (watch, retry) => registry.watch(watch, retry),
    *   admits: () => true,
    *   admitted$: NEVER,
    *   shutdown$: NEVER,

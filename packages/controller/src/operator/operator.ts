@@ -117,8 +117,8 @@ export class Operator {
    * @example
    * ```ts
    * operator
-   *   .add(new Controller(widgets), reconcileWidget, perKeyBackoff(), ctx)
-   *   .add(new Controller(gadgets), reconcileGadget, perKeyBackoff(), ctx);
+   *   .add(new Controller(widgets), reconcile, perKeyBackoff(), ctx)
+   *   .add(new Controller(widgets, { labelSelector: 'tier=gold' }), reconcile, perKeyBackoff(), ctx);
    * ```
    */
   add<K extends KubeObject, C>(
@@ -169,7 +169,7 @@ export class Operator {
    *
    * @example
    * ```ts
-   * operator.run().subscribe((event) => console.log(event.type));
+   * operator.run().subscribe((event: OperatorEvent) => console.log(event.type));
    * ```
    */
   run(): Observable<OperatorEvent> {

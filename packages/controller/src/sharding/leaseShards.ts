@@ -79,8 +79,11 @@ export const SHARD_GROUP_LABEL = 'kube-rx.io/shard-group';
  *
  * @example
  * ```ts
+ * const stop$ = new Subject<void>();
  * const gate = leaseShards({ kubeConfig: kc, name: 'widgets', namespace: 'ops', shards: 10, identity: podName });
- * gate.run(stop$).subscribe((event) => console.log(event));
+ * gate.run(stop$).subscribe((event) => console.log(event)); // ShardsChanged, LeaseReleased
+ * gate.admits({ namespace: 'default', name: 'my-widget' }); // whether this replica reconciles it now
+ * stop$.next(); // releases the shards, then the run completes
  * ```
  */
 export function leaseShards(config: LeaseShardsConfig): WorkGate {

@@ -55,6 +55,7 @@ export interface ShardPlan {
  *
  * @example
  * ```ts
+ * const leases = [0, 1, 2, 3].map((shard) => ({ shard, lease: undefined, expired: false }));
  * const plan = planShards({ identity: 'a', shards: 4, live: 2, leases, held: new Set([0, 1, 2]),
  *   draining: new Set(), inFlight: () => 0 });
  * plan.drain; // [2]: a holds 3 of 4 with 2 replicas live, its share is 2
