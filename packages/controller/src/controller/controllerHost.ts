@@ -13,13 +13,17 @@ export type HostedWatch =
   | {
       /** A full-object watcher (`new Controller(api)`, `watches`). */
       readonly kind: 'object';
+      /** The `Api` to watch. */
       readonly api: ListWatchApi<unknown>;
+      /** The watcher's settings (selectors, page size, …). */
       readonly config: WatcherConfig;
     }
   | {
       /** A metadata watcher (`owns`). */
       readonly kind: 'metadata';
+      /** The `Api` whose metadata to watch. */
       readonly api: MetadataListWatchApi;
+      /** The watcher's settings (selectors, page size, …). */
       readonly config: WatcherConfig;
     };
 

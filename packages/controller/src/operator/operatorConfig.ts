@@ -11,7 +11,12 @@ export type OperatorKubeConfig = NonNullable<LeaderElectionConfig['kubeConfig']>
 /** {@link OperatorConfig.leaderElection}: the shape of `leaderElection()`'s config, and what to do on loss. */
 export interface OperatorLeaderElectionConfig {
   /** The Lease every replica competes for. Required. */
-  lease: { name: string; namespace: string };
+  lease: {
+    /** Name of the Lease (created when missing); with `sharding`, the base of the shard Leases' names. */
+    name: string;
+    /** Namespace of the Lease. */
+    namespace: string;
+  };
   /** This replica's identity. Default: the hostname (the pod name in Kubernetes) + `_` + 8 random hex digits. */
   identity?: string;
   /** Validity of a claim after its last renewal, in ms. Default `15_000` (client-go). */

@@ -15,6 +15,7 @@
  */
 export type OperatorEvent =
   | {
+      /** The operator starts. */
       readonly type: 'Starting';
       /** The operator's name. */
       readonly name: string;
@@ -22,6 +23,7 @@ export type OperatorEvent =
       readonly identity: string;
     }
   | {
+      /** The probe and metrics servers are bound. */
       readonly type: 'ServersListening';
       /** URL of the probe server (`/healthz`, `/readyz`), when configured. */
       readonly health?: string;
@@ -29,15 +31,27 @@ export type OperatorEvent =
       readonly metrics?: string;
     }
   | {
+      /** Every controller's main cache holds its first list. */
       readonly type: 'CachesSynced';
       /** Objects in the controllers' main caches, summed. */
       readonly objects: number;
       /** Time from `Starting`, in ms. */
       readonly durationMs: number;
     }
-  | { readonly type: 'LeaderAcquired'; readonly identity: string }
-  | { readonly type: 'LeaderLost'; readonly identity: string }
   | {
+      /** This replica took the Lease and reconciles from now. */
+      readonly type: 'LeaderAcquired';
+      /** This replica's identity. */
+      readonly identity: string;
+    }
+  | {
+      /** This replica lost the Lease and stopped starting reconciles. */
+      readonly type: 'LeaderLost';
+      /** This replica's identity. */
+      readonly identity: string;
+    }
+  | {
+      /** The shards this replica holds changed. */
       readonly type: 'ShardsChanged';
       /** The shards held now, ascending. */
       readonly held: readonly number[];
@@ -45,6 +59,7 @@ export type OperatorEvent =
       readonly shards: number;
     }
   | {
+      /** The graceful shutdown started. */
       readonly type: 'ShuttingDown';
       /** Why: a signal, a `shutdown()` call, or leadership lost with `onLost: 'exit'`. */
       readonly reason: 'signal' | 'requested' | 'leaderLost';
@@ -52,6 +67,7 @@ export type OperatorEvent =
       readonly signal?: NodeJS.Signals;
     }
   | {
+      /** Running reconciles finished. */
       readonly type: 'Drained';
       /** Time from `ShuttingDown`, in ms. */
       readonly durationMs: number;
@@ -59,11 +75,15 @@ export type OperatorEvent =
       readonly timedOut: boolean;
     }
   | {
+      /** The Leases this replica held were released. */
       readonly type: 'LeaseReleased';
       /** Names of the Leases released. */
       readonly leases: readonly string[];
     }
-  | { readonly type: 'Stopped' };
+  | {
+      /** Everything of the operator is closed. */
+      readonly type: 'Stopped';
+    };
 
 /** The `type`s of {@link OperatorEvent}. */
 export type OperatorEventType = OperatorEvent['type'];

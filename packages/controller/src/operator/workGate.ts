@@ -6,7 +6,10 @@ import type { OperatorEvent } from './operatorEvent.js';
 /** The events a {@link WorkGate} reports. */
 export type WorkGateEvent = Extract<
   OperatorEvent,
-  { type: 'LeaderAcquired' | 'LeaderLost' | 'ShardsChanged' | 'LeaseReleased' }
+  {
+    /** The events a gate reports: leadership, shards and their release. */
+    type: 'LeaderAcquired' | 'LeaderLost' | 'ShardsChanged' | 'LeaseReleased';
+  }
 >;
 
 /**
