@@ -69,6 +69,71 @@ describe('Controller (virtual time)', () => {
     });
   });
 
+  it('runWithin: reconciles only what the host admits, requests every cached object when admission grows, and drains on the host shutdown', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ hot, cold, expectObservable }) => {
+      const { store, writer } = createStore<KubeObject>();
+      const events$ = hot<WatcherEvent<KubeObject>>('(abcd) 29ms e', {
+        a: { type: 'Init' },
+        b: { type: 'InitApply', object: widget('w1') },
+        c: { type: 'InitApply', object: widget('w2') },
+        d: { type: 'InitDone' },
+        e: { type: 'Apply', object: widget('w1') },
+      });
+      let leading = false;
+      const admitted$ = new Subject<void>();
+      cold('10ms x').subscribe(() => {
+        leading = true;
+        admitted$.next();
+      });
+      const results$ = Controller.forStream(
+        events$.pipe(reflect(writer), appliedObjects()),
+        store,
+        Widget,
+      )
+        .withConfig({ scheduler })
+        .runWithin(
+          {
+            watch: () => NEVER,
+            admits: () => leading,
+            admitted$,
+            shutdown$: hot('50ms s'),
+            shutdownTimeout: 1_000,
+          },
+          () => Action.awaitChange(),
+          () => Action.awaitChange(),
+          undefined,
+        );
+      const toText = (source: Observable<Out>) =>
+        new Observable<string>((subscriber) =>
+          source.subscribe({
+            next: (value) => subscriber.next(describeResult(value)),
+            complete: () => subscriber.complete(),
+          }),
+        );
+      // Nothing while not admitted (the listed objects are dropped); at 10 ms every cached object;
+      // then live changes; the host's shutdown completes the stream.
+      expectObservable(results$.pipe(toText)).toBe('10ms (ab) 21ms c 14ms |', {
+        a: 'w1: bulk reconcile requested',
+        b: 'w2: bulk reconcile requested',
+        c: 'w1: object updated',
+      });
+    });
+  });
+
+  it('runWithin rejects something that is not a host', () => {
+    const { store } = createStore<KubeObject>();
+    const controller = Controller.forStream(NEVER, store, Widget);
+    expect(() =>
+      controller.runWithin(
+        {} as never,
+        () => Action.awaitChange(),
+        () => Action.awaitChange(),
+        undefined,
+      ),
+    ).toThrow(TypeError);
+  });
+
   it('reports a failing trigger stream as QueueError and retries it with the trigger backoff', () => {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
