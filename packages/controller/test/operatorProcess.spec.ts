@@ -107,6 +107,22 @@ describe('Operator in a child process', () => {
     expect(widgetLists()).toBe(listsBefore);
   });
 
+  it('exits at once with a clear line on a second signal during the shutdown', async () => {
+    harness.server.seed(widget('slow'));
+    const a = start('replica-a', { RECONCILE_MS: '20000', SHUTDOWN_TIMEOUT: '20000' });
+    await a.waitFor((line) => line.type === 'reconcile' && line.phase === 'start');
+    a.child.kill('SIGTERM');
+    await a.waitFor(eventOf('ShuttingDown'));
+    const secondAt = Date.now();
+    a.child.kill('SIGTERM');
+    const exit = await a.exited;
+    expect(exit).toMatchObject({ code: 143, signal: null });
+    expect(exit.at - secondAt).toBeLessThan(5_000); // not the 20 s the reconcile would take
+    expect(a.stderr.join('')).toContain(
+      'widget-operator: SIGTERM received again while shutting down; exiting now',
+    );
+  });
+
   it('keeps exactly one leader among three candidates, and a new one follows a SIGKILL within leaseDuration + retryPeriod', async () => {
     harness.server.seed(widget('w1'));
     recordLease('widget-operator');
