@@ -19,18 +19,18 @@ import type { Result } from '../result.js';
 import type { ReconcileFunction } from '../controller/applier/reconcileFunction.js';
 import type { ErrorPolicy } from '../errorPolicy/errorPolicy.js';
 import { ControllerMetrics } from '../metrics/controllerMetrics.js';
-import { startHealthServer, type HealthServer } from '../metrics/healthServer.js';
+import type { HealthServer } from '../metrics/healthServer.js';
 import { leaseShards } from '../sharding/leaseShards.js';
 import { leaderGate } from './leaderGate.js';
-import {
-  defaultIdentity,
-  validateOperatorConfig,
-  type OperatorConfig,
-  type OperatorListenConfig,
-} from './operatorConfig.js';
+import { defaultIdentity, validateOperatorConfig, type OperatorConfig } from './operatorConfig.js';
 import type { OperatorEvent } from './operatorEvent.js';
+import { leaderMetric, logEvent, shardsMetric } from './lifecycleLog.js';
+import { startOperatorServers } from './operatorServers.js';
 import { SharedCacheRegistry } from './sharedCacheRegistry.js';
+import { shutdownSignals } from './shutdownSignals.js';
 import { openGate, type WorkGate } from './workGate.js';
+
+const DEFAULT_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /** Default of {@link OperatorConfig.shutdownTimeout}: below Kubernetes' 30 s grace period. */
 export const DEFAULT_OPERATOR_SHUTDOWN_TIMEOUT = 25_000;
@@ -310,12 +310,17 @@ export class Operator {
       if (this.shutdownRequested) beginShutdown('requested');
     };
 
-    session.add(
-      this.listenForSignals(
-        (signal) => beginShutdown('signal', signal),
-        () => phase,
-      ),
-    );
+    const signals = config.signals === undefined ? DEFAULT_SIGNALS : config.signals;
+    if (signals !== false) {
+      session.add(
+        shutdownSignals(
+          name,
+          signals,
+          (signal) => beginShutdown('signal', signal),
+          () => phase === 'shuttingDown',
+        ),
+      );
+    }
     this.requestShutdown = () => beginShutdown('requested');
     session.add(() => {
       this.requestShutdown = undefined;
@@ -323,7 +328,11 @@ export class Operator {
     });
 
     emit({ type: 'Starting', name, identity: this.identity });
-    this.startServers(() => synced && phase === 'running').then(
+    startOperatorServers(
+      config.server ?? {},
+      this.metrics,
+      () => synced && phase === 'running',
+    ).then(
       (started) => {
         if (subscriber.closed) {
           for (const server of started.servers) void server.close();
@@ -374,95 +383,8 @@ export class Operator {
     }
     return openGate();
   }
-
-  private async startServers(
-    ready: () => boolean,
-  ): Promise<{ servers: HealthServer[]; event: OperatorEvent | undefined }> {
-    const { health, metrics } = this.config.server ?? {};
-    const servers: HealthServer[] = [];
-    const listen = (listen: OperatorListenConfig) => ({
-      port: listen.port,
-      host: listen.host ?? '0.0.0.0',
-    });
-    try {
-      if (health) servers.push(await startHealthServer({ ...listen(health), readiness: ready }));
-      if (metrics && this.metrics) {
-        servers.push(
-          await startHealthServer({ ...listen(metrics), metrics: this.metrics, probes: false }),
-        );
-      }
-    } catch (error) {
-      await Promise.all(servers.map((server) => server.close()));
-      throw error;
-    }
-    if (servers.length === 0) return { servers, event: undefined };
-    const [first, second] = servers;
-    return {
-      servers,
-      event: {
-        type: 'ServersListening',
-        ...(health ? { health: first!.url } : {}),
-        ...(metrics ? { metrics: (health ? second : first)!.url } : {}),
-      },
-    };
-  }
-
-  /** Installs the signal handlers; the returned teardown removes them. */
-  private listenForSignals(
-    onFirst: (signal: NodeJS.Signals) => void,
-    phase: () => Phase,
-  ): Subscription {
-    const signals = this.config.signals === undefined ? ['SIGTERM', 'SIGINT'] : this.config.signals;
-    if (signals === false) return new Subscription();
-    const name = this.config.name;
-    const handlers = (signals as NodeJS.Signals[]).map((signal) => {
-      const handler = (): void => {
-        if (phase() === 'shuttingDown') {
-          process.stderr.write(
-            `${name}: ${signal} received again while shutting down; exiting now\n`,
-          );
-          process.exit(signal === 'SIGINT' ? 130 : 143);
-        }
-        onFirst(signal);
-      };
-      process.on(signal, handler);
-      return [signal, handler] as const;
-    });
-    return new Subscription(() => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-    });
-  }
 }
 
 function log(config: OperatorConfig): Logger {
   return config.logger ?? defaultLogger();
-}
-
-/** One lifecycle line per event. */
-function logEvent(logger: Logger, operator: string, event: OperatorEvent): void {
-  const { type, ...fields } = event;
-  logger.info(`operator ${lifecycleMessage[type]}`, { operator, ...fields });
-}
-
-const lifecycleMessage: Record<OperatorEvent['type'], string> = {
-  Starting: 'starting',
-  ServersListening: 'servers listening',
-  CachesSynced: 'caches synced',
-  LeaderAcquired: 'leader acquired',
-  LeaderLost: 'leader lost',
-  ShardsChanged: 'shards held',
-  ShuttingDown: 'shutting down',
-  Drained: 'drained',
-  LeaseReleased: 'lease released',
-  Stopped: 'stopped',
-};
-
-/** The leader gauge, when the metrics have one. */
-function leaderMetric(metrics: ControllerMetrics | undefined, leading: boolean): void {
-  (metrics as { setLeader?: (leading: boolean) => void } | undefined)?.setLeader?.(leading);
-}
-
-/** The shards-held gauge, when the metrics have one. */
-function shardsMetric(metrics: ControllerMetrics | undefined, count: number): void {
-  (metrics as { setShardsHeld?: (count: number) => void } | undefined)?.setShardsHeld?.(count);
 }
