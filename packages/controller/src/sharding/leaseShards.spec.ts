@@ -10,6 +10,9 @@ import { runInVirtualTime } from '../../test/virtualTime.js';
 /** Leases in memory with the API server's resourceVersion checks and label-selected LIST. */
 class FakeLeases implements ShardLeaseApi {
   readonly leases = new Map<string, LeaseObject>();
+  /** Requests made, by virtual time (set by the test's clock hook). */
+  readonly calls: number[] = [];
+  now: () => number = () => 0;
   private version = 0;
 
   private store(object: LeaseObject): LeaseObject {
@@ -23,6 +26,7 @@ class FakeLeases implements ShardLeaseApi {
   }
 
   list(params: ListParams): Observable<ObjectList<LeaseObject>> {
+    this.calls.push(this.now());
     const [key, value] = (params.labelSelector ?? '').split('=');
     return defer(() =>
       of({
@@ -39,6 +43,7 @@ class FakeLeases implements ShardLeaseApi {
   }
 
   create(object: LeaseObject): Observable<LeaseObject> {
+    this.calls.push(this.now());
     return defer(() => {
       if (this.leases.has(object.metadata!.name!)) {
         throw new ApiError({ code: 409, reason: 'AlreadyExists' });
@@ -48,6 +53,7 @@ class FakeLeases implements ShardLeaseApi {
   }
 
   replace(name: string, object: LeaseObject): Observable<LeaseObject> {
+    this.calls.push(this.now());
     return defer(() => {
       if (object.metadata?.resourceVersion !== this.leases.get(name)?.metadata?.resourceVersion) {
         throw new ApiError({ code: 409, reason: 'Conflict' });
@@ -57,6 +63,7 @@ class FakeLeases implements ShardLeaseApi {
   }
 
   delete(name: string): Observable<unknown> {
+    this.calls.push(this.now());
     return defer(() => of(this.leases.delete(name)));
   }
 
@@ -187,6 +194,22 @@ describe('leaseShards', () => {
     // first saw that version, and b takes them at its next round.
     expect(takenAt[0]).toBeGreaterThanOrEqual(4_500 + 3_000);
     expect(takenAt[0]).toBeLessThanOrEqual(5_000 + 3_000 + 2 * 500);
+  });
+
+  it('makes (2 + shards held) requests per replica per retryPeriod in the steady state', () => {
+    const api = new FakeLeases();
+    runInVirtualTime((_helpers, scheduler) => {
+      api.now = () => scheduler.now();
+      const gates = ['a', 'b'].map((identity) =>
+        leaseShards({ api, name: 'w', namespace: 'ns', shards: 4, identity, ...timing, scheduler }),
+      );
+      const runs = gates.map((gate) => gate.run(NEVER).subscribe());
+      timer(8_000, scheduler).subscribe(() => runs.forEach((run) => run.unsubscribe()));
+    });
+    expect(api.holders().sort()).toEqual(['a', 'a', 'b', 'b']);
+    // From 5 s to 7 s: 4 rounds of each replica, each a LIST, a membership write and 2 renewals.
+    const window = api.calls.filter((at) => at >= 5_000 && at < 7_000);
+    expect(window).toHaveLength(4 * 2 * (2 + 2));
   });
 
   it('validates its config at creation', () => {
