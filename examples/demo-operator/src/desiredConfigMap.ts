@@ -1,5 +1,4 @@
-import type { V1ConfigMap } from '@kubernetes/client-node';
-import { apiVersionOf } from '@kube-rx/core';
+import { apiVersionOf, type ConfigMap } from '@kube-rx/core';
 import {
   ConfigMapGeneratorResource,
   GENERATOR_LABEL,
@@ -17,7 +16,7 @@ export function desiredConfigMap(
   generator: ConfigMapGenerator,
   spec: ValidSpec,
   index: number,
-): V1ConfigMap {
+): ConfigMap {
   const name = generator.metadata?.name ?? '';
   return {
     apiVersion: 'v1',
@@ -42,7 +41,7 @@ export function desiredConfigMap(
 }
 
 /** Whether `actual` already has what `desired` asks for (data, our labels, our owner). */
-export function configMapMatches(actual: V1ConfigMap, desired: V1ConfigMap): boolean {
+export function configMapMatches(actual: ConfigMap, desired: ConfigMap): boolean {
   const owner = desired.metadata?.ownerReferences?.[0];
   const owned = (actual.metadata?.ownerReferences ?? []).some((ref) => ref.uid === owner?.uid);
   const labels = actual.metadata?.labels ?? {};

@@ -3,7 +3,6 @@ import { lastValueFrom } from 'rxjs';
 import { Api, ConfigMap, Patch, type Logger } from '@kube-rx/core';
 import { getCondition } from '@kube-rx/controller';
 import type { RequestLogEntry, TestApiServer } from '@kube-rx/testing';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import {
   ConfigMapGeneratorResource,
   GENERATOR_LABEL,
@@ -193,7 +192,7 @@ function userClients(server: TestApiServer) {
     ConfigMapGeneratorResource,
     DEMO_NAMESPACE,
   );
-  const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default');
   let touches = 0;
   return {
     editData: (name: string, data: Record<string, string | null>) =>

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Api, ConfigMap, type BackoffStrategy, type Logger, type RetryPolicy } from '@kube-rx/core';
 import { Recorder } from '@kube-rx/controller';
 import {
@@ -14,7 +14,7 @@ export interface OperatorContext {
   /** ConfigMapGenerators in all namespaces (`inNamespace(ns)` for single-object calls). */
   generators: Api<ConfigMapGenerator>;
   /** ConfigMaps in all namespaces. */
-  configMaps: Api<V1ConfigMap>;
+  configMaps: Api<ConfigMap>;
   /** Publishes events.k8s.io/v1 Events about generators. */
   recorder: Recorder;
   logger: Logger;
@@ -57,7 +57,7 @@ export function createOperatorContext(
       retry,
       logger: clientLogger,
     }),
-    configMaps: Api.all<V1ConfigMap>(kubeConfig, ConfigMap, { retry, logger: clientLogger }),
+    configMaps: Api.all<ConfigMap>(kubeConfig, ConfigMap, { retry, logger: clientLogger }),
     recorder: new Recorder(kubeConfig, {
       reportingController: OPERATOR_NAME,
       reportingInstance: hostname(),

@@ -1,6 +1,5 @@
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
-import { isApiError, objectKey, objectRef, Patch, permanent } from '@kube-rx/core';
+import { type ConfigMap, isApiError, objectKey, objectRef, Patch, permanent } from '@kube-rx/core';
 import {
   Action,
   finalizer,
@@ -96,7 +95,7 @@ async function cleanupGenerator(
   return Action.awaitChange();
 }
 
-async function ensureConfigMap(desired: V1ConfigMap, ctx: OperatorContext): Promise<Outcome> {
+async function ensureConfigMap(desired: ConfigMap, ctx: OperatorContext): Promise<Outcome> {
   const name = desired.metadata?.name ?? '';
   const configMaps = ctx.configMaps.inNamespace(desired.metadata?.namespace ?? 'default');
   try {

@@ -74,7 +74,7 @@ describe('Recorder against the test API server', () => {
     await recorder.publish(event, objectRef(created));
     await recorder.publish({ ...event, reason: 'Other' }, objectRef(created));
     const events = await firstValueFrom(
-      Api.namespaced<EventsV1EventObject>(server.kubeConfig(), EventsV1Event, NAMESPACE).list(),
+      Api.namespaced(server.kubeConfig(), EventsV1Event, NAMESPACE).list(),
     );
     expect(events.items).toHaveLength(2);
     const series = events.items.find((e) => e.reason === 'InvalidSpec')!;

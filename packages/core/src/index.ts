@@ -23,10 +23,10 @@ export { redactSecrets } from './errors/redact.js';
 export { KUBE_RX_ERROR, brandError, hasErrorBrand } from './errors/kubeErrorBrand.js';
 
 // Client types
-export type { ApiResource } from './client/apiResource.js';
+export type { ApiResource, ObjectOf } from './client/apiResource.js';
+export { apiVersionOf, groupVersionPath } from './client/apiResource.js';
+// Each builtin is both its ApiResource (value) and its wire object type (type).
 export {
-  apiVersionOf,
-  groupVersionPath,
   Namespace,
   Pod,
   ConfigMap,
@@ -39,12 +39,19 @@ export {
   Lease,
   EventsV1Event,
   CustomResourceDefinition,
-} from './client/apiResource.js';
+} from './client/builtinResources.js';
 export type { ObjectRef } from './client/objectRef.js';
 export { objectRef, refKey, objectKey } from './client/objectRef.js';
 export type {
   KubeObject,
+  DynamicObject,
   ObjectMeta,
+  Time,
+  MicroTime,
+  Quantity,
+  OwnerReference,
+  LabelSelector,
+  ManagedFieldsEntry,
   ResourceVersionMatch,
   ListParams,
   WatchParams,

@@ -140,7 +140,7 @@ function trigger<T>(
  * @example
  * ```ts
  * const widgets = Api.namespaced<Widget>(kc, WidgetResource, 'default');
- * const configMaps = Api.namespaced<V1ConfigMap>(kc, ConfigMap, 'default');
+ * const configMaps = Api.namespaced<ConfigMap>(kc, ConfigMap, 'default');
  * new Controller(widgets)
  *   .owns(configMaps)
  *   .withConfig({ concurrency: 8, debounce: 500 })

@@ -90,7 +90,7 @@ const METADATA_ACCEPT =
  * ```ts
  * const kc = new KubeConfig();
  * kc.loadFromDefault();
- * const configMaps = Api.namespaced<V1ConfigMap>(kc, ConfigMap, 'default', { retry: true });
+ * const configMaps = Api.namespaced(kc, ConfigMap, 'default', { retry: true }); // Api<ConfigMap>
  * const cm = await firstValueFrom(configMaps.get('app-config'));
  * configMaps.watch({ resourceVersion: cm.metadata?.resourceVersion ?? '0' }).subscribe((event) => {
  *   console.log(event.type, event.object.metadata?.name);
@@ -99,7 +99,7 @@ const METADATA_ACCEPT =
  */
 export class Api<K extends KubeObject> {
   /** The kind this client addresses. */
-  readonly resource: ApiResource;
+  readonly resource: ApiResource<K>;
   /** The namespace of every request, or `undefined` for all namespaces / cluster scope. */
   readonly namespace: string | undefined;
   /** The kubeconfig requests are authenticated with (read at every request). */
@@ -113,7 +113,7 @@ export class Api<K extends KubeObject> {
 
   private constructor(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     namespace: string | undefined,
     config: ApiConfig,
   ) {
@@ -150,12 +150,12 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const pods = Api.namespaced<V1Pod>(kc, Pod, 'default');
+   * const pods = Api.namespaced(kc, Pod, 'default'); // Api<Pod>
    * ```
    */
   static namespaced<K extends KubeObject>(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     namespace: string,
     config: ApiConfig = {},
   ): Api<K> {
@@ -185,13 +185,13 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const allPods = Api.all<V1Pod>(kc, Pod);
+   * const allPods = Api.all(kc, Pod);
    * allPods.list({ labelSelector: 'app=web' }).subscribe((list) => console.log(list.items.length));
    * ```
    */
   static all<K extends KubeObject>(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     config: ApiConfig = {},
   ): Api<K> {
     return new Api<K>(kubeConfig, resource, undefined, config);
@@ -204,12 +204,12 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const namespaces = Api.cluster<V1Namespace>(kc, Namespace);
+   * const namespaces = Api.cluster(kc, Namespace);
    * ```
    */
   static cluster<K extends KubeObject>(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     config: ApiConfig = {},
   ): Api<K> {
     checkResource(resource);
@@ -228,7 +228,7 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const kubeSystemPods = Api.all<V1Pod>(kc, Pod).inNamespace('kube-system');
+   * const kubeSystemPods = Api.all(kc, Pod).inNamespace('kube-system');
    * ```
    */
   inNamespace(namespace: string): Api<K> {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { lastValueFrom, NEVER, Observable, throwError } from 'rxjs';
 import { Api, ConfigMap } from '@kube-rx/core';
 import { useTestApiServer, type TestApiServer } from '@kube-rx/testing';
@@ -73,7 +72,7 @@ describe('useTestApiServer', () => {
     let port: number | undefined;
 
     it('gives the test a server with a client-node kubeconfig', async () => {
-      const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+      const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
       await lastValueFrom(configMaps.create({ metadata: { name: 'only-in-this-test' } }));
       expect(harness.server.list(ConfigMap, 'default').map((cm) => cm.metadata?.name)).toEqual([
         'only-in-this-test',
@@ -94,7 +93,7 @@ describe('useTestApiServer', () => {
     const server = harness.server;
     const order: string[] = [];
     harness.track({ unsubscribe: () => order.push('tracked') });
-    const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+    const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
     const watch = harness.run(watcher(configMaps));
     harness.run(new Observable(() => () => order.push('run')));
     harness.onTeardown(async () =>
