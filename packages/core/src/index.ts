@@ -68,6 +68,19 @@ export type {
 } from './client/types.js';
 export { Patch } from './client/types.js';
 
+// Custom resources from a schema
+export { defineCustomResource } from './customResource/defineCustomResource.js';
+export type {
+  CustomResource,
+  CustomResourceConfig,
+  CustomObject,
+  CustomObjectOf,
+  PrinterColumn,
+} from './customResource/defineCustomResource.js';
+export { customResourceDefinition } from './customResource/customResourceDefinition.js';
+export { structuralSchema } from './customResource/structuralSchema.js';
+export type { JsonSchema } from './customResource/structuralSchema.js';
+
 // Backoff and operators
 export type { Backoff, BackoffStrategy } from './backoff/backoff.js';
 export type { Resumable } from './operators/resumable.js';

@@ -2,6 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import {
   asyncScheduler,
   catchError,
+  filter,
+  map,
   of,
   throwError,
   type MonoTypeOperatorFunction,
@@ -9,7 +11,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { isApiError } from '../errors/apiError.js';
-import type { SerdeError } from '../errors/serdeError.js';
+import { isSerdeError, SerdeError } from '../errors/serdeError.js';
 import type { Status } from '../errors/status.js';
 import { describeError } from '../logging/describeError.js';
 import type { Logger } from '../logging/createLogger.js';
@@ -48,8 +50,11 @@ export interface ApiConfig {
   /**
    * Called for each item a LIST or WATCH skips because it is malformed, with a `SerdeError`
    * saying why: a watch line that is not JSON or has an unknown event type, an object without
-   * `metadata` or without `metadata.name` (in a watch event or a list's `items`). The rest of the
-   * response is kept. Default: a `warn` line on `logger`.
+   * `metadata` or without `metadata.name` (in a watch event or a list's `items`), or an object
+   * its resource's `decode` rejects (a custom resource that does not match its schema: the error
+   * has `path` and `ref`; reported once per object and resourceVersion, however often a relist
+   * or re-watch brings it back). The rest of the response is kept. Default: a `warn` line on
+   * `logger`.
    */
   onInvalidItem?: (error: SerdeError) => void;
   /**
@@ -65,6 +70,9 @@ const PATCH_CONTENT_TYPES: Readonly<Record<PatchBody['type'], string>> = {
   strategic: 'application/strategic-merge-patch+json',
   apply: 'application/apply-patch+yaml',
 };
+
+// How many rejected object versions an Api remembers, so that each is reported only once.
+const REPORTED_INVALID_LIMIT = 4096;
 
 const METADATA_LIST_ACCEPT =
   'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -110,6 +118,9 @@ export class Api<K extends KubeObject> {
   // validated) once, when the Api is created.
   private readonly retryOperator: <T>(source: Observable<T>) => Observable<T>;
   private readonly reportInvalid: (error: SerdeError) => void;
+  private readonly decodeObject: ((object: unknown) => K) | undefined;
+  // Objects whose decode failure was already reported (`uid-or-key@resourceVersion`), oldest first.
+  private readonly reportedInvalid = new Set<string>();
 
   private constructor(
     kubeConfig: KubeConfig,
@@ -130,6 +141,10 @@ export class Api<K extends KubeObject> {
     if (config.onInvalidItem !== undefined && typeof config.onInvalidItem !== 'function') {
       throw new TypeError('Api: onInvalidItem must be a function');
     }
+    if (resource.decode !== undefined && typeof resource.decode !== 'function') {
+      throw new TypeError('Api: resource.decode must be a function');
+    }
+    this.decodeObject = resource.decode;
     const onInvalidItem = config.onInvalidItem;
     const logger = config.logger;
     this.reportInvalid =
@@ -245,7 +260,7 @@ export class Api<K extends KubeObject> {
    */
   get(name: string): Observable<K> {
     const path = resourcePath(this.resource, this.singleNamespace(), checkName(name));
-    return this.call({ method: 'GET', path }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'GET', path }, objectResponse<K>));
   }
 
   /**
@@ -279,7 +294,19 @@ export class Api<K extends KubeObject> {
    */
   list(params: ListParams = {}): Observable<ObjectList<K>> {
     const path = resourcePath(this.resource, this.namespace) + listQuery(params);
-    return this.call({ method: 'GET', path }, this.listReader<K>());
+    const list$ = this.call({ method: 'GET', path }, this.listReader<K>());
+    const decode = this.decodeObject;
+    if (decode === undefined) return list$;
+    return list$.pipe(
+      map((list) => {
+        const items: K[] = [];
+        for (const item of list.items) {
+          const decoded = this.decodeOrReport(item, decode);
+          if (decoded !== undefined) items.push(decoded);
+        }
+        return { ...list, items };
+      }),
+    );
   }
 
   /**
@@ -312,7 +339,7 @@ export class Api<K extends KubeObject> {
     const namespace = this.singleNamespace(object);
     const body = JSON.stringify(withTypeMeta(object, this.resource));
     const path = resourcePath(this.resource, namespace) + writeQuery(params);
-    return this.call({ method: 'POST', path, body }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'POST', path, body }, objectResponse<K>));
   }
 
   /**
@@ -412,7 +439,20 @@ export class Api<K extends KubeObject> {
    */
   watch(params: WatchParams = {}): Observable<WatchEvent<K>> {
     const path = resourcePath(this.resource, this.namespace) + watchQuery(params);
-    return this.stream<K>({ method: 'GET', path });
+    const events$ = this.stream<K>({ method: 'GET', path });
+    const decode = this.decodeObject;
+    if (decode === undefined) return events$;
+    return events$.pipe(
+      filter((event) => {
+        // A deletion always passes: its object is the last state the store may hold, and
+        // dropping it would keep a deleted object in the cache.
+        if (event.type !== 'ADDED' && event.type !== 'MODIFIED') return true;
+        const decoded = this.decodeOrReport(event.object, decode);
+        if (decoded === undefined) return false;
+        event.object = decoded;
+        return true;
+      }),
+    );
   }
 
   /**
@@ -442,7 +482,7 @@ export class Api<K extends KubeObject> {
     const body = JSON.stringify(withTypeMeta(object, this.resource));
     const path =
       resourcePath(this.resource, namespace, checkName(name), subresource) + writeQuery(params);
-    return this.call({ method: 'PUT', path, body }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'PUT', path, body }, objectResponse<K>));
   }
 
   private patchAt(
@@ -465,7 +505,7 @@ export class Api<K extends KubeObject> {
       resourcePath(this.resource, this.singleNamespace(), checkName(name), subresource) +
       writeQuery(params);
     const body = JSON.stringify(patch.body);
-    return this.call({ method: 'PATCH', path, body, contentType }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'PATCH', path, body, contentType }, objectResponse<K>));
   }
 
   /** The namespace for a single-object request (the object's own when this Api spans all). */
@@ -478,6 +518,36 @@ export class Api<K extends KubeObject> {
       );
     }
     return namespace;
+  }
+
+  /** `object$` with every object checked by the resource's `decode` (a mismatch fails the call). */
+  private decoded(object$: Observable<K>): Observable<K> {
+    const decode = this.decodeObject;
+    return decode === undefined ? object$ : object$.pipe(map((object) => decode(object)));
+  }
+
+  /** The decoded object, or `undefined` after reporting why not (once per resourceVersion). */
+  private decodeOrReport(object: K, decode: (object: unknown) => K): K | undefined {
+    try {
+      return decode(object);
+    } catch (error) {
+      const serde = isSerdeError(error)
+        ? error
+        : new SerdeError(`${this.resource.kind}: decode failed: ${String(error)}`, {
+            cause: error,
+          });
+      const metadata = object.metadata;
+      const key = `${metadata?.uid ?? `${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`}@${metadata?.resourceVersion ?? ''}`;
+      const reported = this.reportedInvalid;
+      if (!reported.has(key)) {
+        reported.add(key);
+        if (reported.size > REPORTED_INVALID_LIMIT) {
+          reported.delete(reported.values().next().value as string);
+        }
+        this.reportInvalid(serde);
+      }
+      return undefined;
+    }
   }
 
   private call<T>(request: KubeFetchRequest, read: ResponseHandler<T>): Observable<T> {
