@@ -1,10 +1,5 @@
 import { apiVersionOf, type ConfigMap } from '@kube-rx/core';
-import {
-  ConfigMapGeneratorResource,
-  GENERATOR_LABEL,
-  generatedName,
-  type ConfigMapGenerator,
-} from './configMapGenerator.js';
+import { ConfigMapGenerator, GENERATOR_LABEL, generatedName } from './configMapGenerator.js';
 import type { ValidSpec } from './validateSpec.js';
 
 /**
@@ -27,8 +22,8 @@ export function desiredConfigMap(
       labels: { ...spec.labels, [GENERATOR_LABEL]: name },
       ownerReferences: [
         {
-          apiVersion: apiVersionOf(ConfigMapGeneratorResource),
-          kind: ConfigMapGeneratorResource.kind,
+          apiVersion: apiVersionOf(ConfigMapGenerator),
+          kind: ConfigMapGenerator.kind,
           name,
           uid: generator.metadata?.uid ?? '',
           controller: true,

@@ -2,11 +2,7 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Api, ConfigMap, type BackoffStrategy, type Logger, type RetryPolicy } from '@kube-rx/core';
 import { Recorder } from '@kube-rx/controller';
-import {
-  ConfigMapGeneratorResource,
-  OPERATOR_NAME,
-  type ConfigMapGenerator,
-} from './configMapGenerator.js';
+import { ConfigMapGenerator, OPERATOR_NAME } from './configMapGenerator.js';
 import type { DemoStats } from './demoStats.js';
 
 /** What every reconcile and the error policy get as `ctx`. */
@@ -53,7 +49,7 @@ export function createOperatorContext(
     },
   };
   return {
-    generators: Api.all<ConfigMapGenerator>(kubeConfig, ConfigMapGeneratorResource, {
+    generators: Api.all<ConfigMapGenerator>(kubeConfig, ConfigMapGenerator, {
       retry,
       logger: clientLogger,
     }),

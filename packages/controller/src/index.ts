@@ -77,6 +77,7 @@ export type {
   ConditionStatus,
   SetConditionConfig,
 } from './conditions/condition.js';
+export { conditionSchema, conditionsSchema } from './conditions/conditionsSchema.js';
 
 // Events
 export { Recorder } from './events/recorder.js';

@@ -68,7 +68,10 @@ export type {
 } from './client/types.js';
 export { Patch } from './client/types.js';
 
-// Custom resources from a schema
+// Custom resources from a schema. TypeBox's builder is re-exported so that schemas and the
+// validator come from the same copy.
+export { Type } from 'typebox';
+export type { Static, TSchema, TObject } from 'typebox';
 export { defineCustomResource } from './customResource/defineCustomResource.js';
 export type {
   CustomResource,
