@@ -120,7 +120,10 @@ describe('finalizer', () => {
   it('does nothing for an object being deleted without our finalizer', async () => {
     const api = fakeApi();
     const handler = jest.fn(() => Action.requeue(1));
-    const deleting = object({ finalizers: ['other/one'], deletionTimestamp: '1970-01-01T00:00:00Z' });
+    const deleting = object({
+      finalizers: ['other/one'],
+      deletionTimestamp: '1970-01-01T00:00:00Z',
+    });
     expect(await firstValueFrom(finalizer(api, NAME, deleting, handler))).toBe(
       Action.awaitChange(),
     );

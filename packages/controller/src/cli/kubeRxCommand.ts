@@ -49,7 +49,8 @@ export async function kubeRxCommand(args: readonly string[]): Promise<string> {
   for (const module of modules) exports.push(...(await moduleExports(module)));
   if (command === 'crd') {
     const crds = crdManifests(exports);
-    if (crds.length === 0) throw new Error(`no defineCustomResource export in ${modules.join(', ')}`);
+    if (crds.length === 0)
+      throw new Error(`no defineCustomResource export in ${modules.join(', ')}`);
     return manifestYaml(crds);
   }
   const components = [...new Set(exports.filter(describesAccess))];
@@ -64,9 +65,12 @@ async function moduleExports(module: string): Promise<unknown[]> {
   try {
     namespace = (await import(pathToFileURL(resolve(module)).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`cannot load ${module}: ${(error as Error).message?.split('\n')[0] ?? String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `cannot load ${module}: ${(error as Error).message?.split('\n')[0] ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return Object.values(namespace);
 }

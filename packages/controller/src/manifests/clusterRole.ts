@@ -1,5 +1,10 @@
 import { EventsV1Event, Lease, type KubeObject } from '@kube-rx/core';
-import { accessTo, type DescribesAccess, type RbacVerb, type ResourceAccess } from './resourceAccess.js';
+import {
+  accessTo,
+  type DescribesAccess,
+  type RbacVerb,
+  type ResourceAccess,
+} from './resourceAccess.js';
 
 /** Options of {@link clusterRole}. */
 export interface ClusterRoleConfig {

@@ -39,7 +39,5 @@ export function crdManifests(values: Iterable<unknown>): CustomResourceDefinitio
     versions.add(value);
     byName.set(name, versions);
   }
-  return [...byName.keys()]
-    .sort()
-    .map((name) => customResourceDefinition(...byName.get(name)!));
+  return [...byName.keys()].sort().map((name) => customResourceDefinition(...byName.get(name)!));
 }

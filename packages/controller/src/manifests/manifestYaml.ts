@@ -12,7 +12,9 @@ import { dump, YAML11_SCHEMA } from 'js-yaml';
  */
 export function manifestYaml(objects: readonly object[]): string {
   return objects
-    .map((object) => dump(object, { noRefs: true, lineWidth: -1, sortKeys: false, schema: YAML11_SCHEMA }))
+    .map((object) =>
+      dump(object, { noRefs: true, lineWidth: -1, sortKeys: false, schema: YAML11_SCHEMA }),
+    )
     .map((document) => `---\n${document}`)
     .join('');
 }

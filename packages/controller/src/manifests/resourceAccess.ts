@@ -2,14 +2,7 @@ import type { ApiResource } from '@kube-rx/core';
 
 /** An API verb as RBAC names it. */
 export type RbacVerb =
-  | 'get'
-  | 'list'
-  | 'watch'
-  | 'create'
-  | 'update'
-  | 'patch'
-  | 'delete'
-  | 'deletecollection';
+  'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 /** The verbs a component uses on one resource (or one of its subresources). */
 export interface ResourceAccess {
