@@ -1,4 +1,4 @@
-import { apiVersionOf, type ConfigMap } from '@kube-rx/core';
+import { controllerOwnerRef, type ConfigMap } from '@kube-rx/core';
 import { ConfigMapGenerator, GENERATOR_LABEL, generatedName } from './configMapGenerator.js';
 import type { ValidSpec } from './validateSpec.js';
 
@@ -20,16 +20,7 @@ export function desiredConfigMap(
       name: generatedName(name, index),
       namespace: generator.metadata?.namespace ?? 'default',
       labels: { ...spec.labels, [GENERATOR_LABEL]: name },
-      ownerReferences: [
-        {
-          apiVersion: apiVersionOf(ConfigMapGenerator),
-          kind: ConfigMapGenerator.kind,
-          name,
-          uid: generator.metadata?.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerOwnerRef(generator, ConfigMapGenerator)],
     },
     data: { ...spec.data },
   };

@@ -104,7 +104,7 @@ export async function playFaultScript(config: FaultScriptConfig): Promise<FaultS
     step('503 storm', 'ConfigMap reads and writes answer 503 while two specs change');
     const storm = server.faults.inject({
       resource: 'configmaps',
-      verb: ['get', 'create', 'update', 'delete'],
+      verb: ['get', 'create', 'update', 'patch', 'delete'],
       status: 503,
       times: 18,
     });

@@ -2,7 +2,6 @@ import { Api, EventsV1Event, Lease, objectRef } from '@kube-rx/core';
 import {
   leaderElection,
   Recorder,
-  type EventsV1EventObject,
   type LeaseObject,
 } from '@kube-rx/controller';
 import { firstValueFrom, type Subscription } from 'rxjs';

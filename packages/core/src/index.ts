@@ -42,6 +42,7 @@ export {
 } from './client/builtinResources.js';
 export type { ObjectRef } from './client/objectRef.js';
 export { objectRef, refKey, objectKey } from './client/objectRef.js';
+export { ownerRef, controllerOwnerRef } from './client/ownerReference.js';
 export type {
   KubeObject,
   DynamicObject,
@@ -112,6 +113,7 @@ export type { ErrorDescription } from './logging/describeError.js';
 
 // Api client
 export { Api } from './client/api.js';
-export type { ApiConfig } from './client/api.js';
+export type { ApiConfig, ApplyParams } from './client/api.js';
+export type { DiscoveryTarget } from './client/discovery.js';
 export { toKubeError } from './errors/toKubeError.js';
 export type { ToKubeErrorContext } from './errors/toKubeError.js';

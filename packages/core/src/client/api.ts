@@ -18,11 +18,13 @@ import type { Logger } from '../logging/createLogger.js';
 import { defaultLogger } from '../logging/defaultLogger.js';
 import { retryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
 import { apiVersionOf, type ApiResource } from './apiResource.js';
+import { discoverResource, type DiscoveryTarget } from './discovery.js';
 import { deleteResponse, listResponse, objectResponse, watchResponse } from './apiResponses.js';
 import { kubeFetch, serverUrl, type KubeFetchRequest, type ResponseHandler } from './kubeFetch.js';
 import { listQuery, resourcePath, watchQuery, writeQuery } from './resourceUrl.js';
 import type {
   DeleteParams,
+  DynamicObject,
   KubeObject,
   ListParams,
   ObjectList,
@@ -33,6 +35,17 @@ import type {
   WatchEvent,
   WatchParams,
 } from './types.js';
+import { Patch } from './types.js';
+
+/** Parameters of {@link Api.apply} and {@link Api.applyStatus}. */
+export interface ApplyParams {
+  /** Who owns the applied fields, e.g. `widget-operator`; required. */
+  fieldManager: string;
+  /** Take over fields another manager owns instead of failing with 409. Default `false`. */
+  force?: boolean;
+  /** Validate and answer without persisting (`dryRun=All`). Default `false`. */
+  dryRun?: boolean;
+}
 
 /** Options of an {@link Api}. */
 export interface ApiConfig {
@@ -237,6 +250,43 @@ export class Api<K extends KubeObject> {
   }
 
   /**
+   * A client for a kind known only by `apiVersion` and `kind` (from a manifest, a user, an
+   * ownerReference): its plural and scope come from the server's discovery endpoint
+   * (`/api/v1`, `/apis/<group>/<version>`), cached per API server and refreshed when a kind is
+   * missing (a CRD installed since). Objects are {@link DynamicObject}s unless you name a type.
+   * With `namespace`, a namespaced kind gets a client in that namespace; without, all
+   * namespaces (or cluster scope).
+   *
+   * @throws TypeError (synchronously, as a rejected Promise) for a malformed `apiVersion`/`kind`,
+   *   or a `namespace` for a cluster-scoped kind.
+   * Rejects with `ApiError` 404 when the server does not serve the kind.
+   *
+   * @example
+   * ```ts
+   * const anything = await Api.discover(kc, { apiVersion: 'example.com/v1', kind: 'Widget' }, 'default');
+   * const list = await firstValueFrom(anything.list());
+   * for (const object of list.items) console.log(object.kind, object.metadata?.name, object.spec);
+   * ```
+   */
+  static async discover<K extends KubeObject = DynamicObject>(
+    kubeConfig: KubeConfig,
+    target: DiscoveryTarget,
+    namespace?: string,
+    config: ApiConfig = {},
+  ): Promise<Api<K>> {
+    serverUrl(kubeConfig);
+    const resource = await discoverResource(kubeConfig, target, config.scheduler ?? asyncScheduler);
+    const typed: ApiResource<K> = resource;
+    if (namespace === undefined) return Api.all<K>(kubeConfig, typed, config);
+    if (!resource.namespaced) {
+      throw new TypeError(
+        `${resource.kind} is cluster-scoped: call Api.discover without a namespace`,
+      );
+    }
+    return Api.namespaced<K>(kubeConfig, typed, namespace, config);
+  }
+
+  /**
    * The same client (kubeconfig, options) scoped to another namespace.
    *
    * @throws TypeError when the kind is cluster-scoped or `namespace` is empty.
@@ -387,6 +437,48 @@ export class Api<K extends KubeObject> {
   }
 
   /**
+   * Server-side apply (PATCH `application/apply-patch+yaml`): sends `object` as the full intent
+   * of `fieldManager` — the fields it sets are owned by that manager, fields it no longer sets
+   * are removed if no one else owns them, and the object is created when it does not exist.
+   * The normal way for a controller to write the objects it owns: no read-modify-write, no
+   * resourceVersion, no 409 from unrelated writers. `force: true` takes over fields another
+   * manager owns (what a controller usually wants for its own objects); without it, such a
+   * conflict fails with `ApiError` 409. `apiVersion`/`kind` are filled in when missing.
+   *
+   * @throws TypeError when `fieldManager` is missing or `object` has no `metadata.name`.
+   *
+   * @example
+   * ```ts
+   * await lastValueFrom(
+   *   configMaps.apply(
+   *     { metadata: { name: 'app', ownerReferences: [controllerOwnerRef(widget, WidgetResource)] }, data: { mode: 'fast' } },
+   *     { fieldManager: 'widget-operator', force: true },
+   *   ),
+   * );
+   * ```
+   */
+  apply(object: K, params: ApplyParams): Observable<K> {
+    return this.applyAt(object, params, undefined);
+  }
+
+  /**
+   * Server-side apply of the `status` subresource: `object` needs `apiVersion`/`kind` (filled
+   * in when missing), `metadata.name` and the `status` fields this manager owns; the rest of
+   * the object may be left out. Same rules as {@link Api.apply}.
+   *
+   * @example
+   * ```ts
+   * widgets.applyStatus(
+   *   { metadata: { name: 'w1' }, status: { ready: true } },
+   *   { fieldManager: 'widget-operator', force: true },
+   * );
+   * ```
+   */
+  applyStatus(object: Partial<K> & KubeObject, params: ApplyParams): Observable<K> {
+    return this.applyAt(object, params, 'status');
+  }
+
+  /**
    * Patches the `status` subresource of an object (same rules as {@link Api.patch}).
    *
    * @example
@@ -506,6 +598,29 @@ export class Api<K extends KubeObject> {
       writeQuery(params);
     const body = JSON.stringify(patch.body);
     return this.decoded(this.call({ method: 'PATCH', path, body, contentType }, objectResponse<K>));
+  }
+
+  private applyAt(
+    object: KubeObject,
+    params: ApplyParams,
+    subresource: string | undefined,
+  ): Observable<K> {
+    if (typeof params?.fieldManager !== 'string' || params.fieldManager === '') {
+      throw new TypeError('apply: params.fieldManager is required');
+    }
+    const name = object?.metadata?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError('apply: the object needs metadata.name');
+    }
+    const namespace = this.singleNamespace(object);
+    const inNamespace =
+      namespace === undefined || this.namespace !== undefined ? this : this.inNamespace(namespace);
+    return inNamespace.patchAt(
+      name,
+      Patch.apply(withTypeMeta(object, this.resource)),
+      params,
+      subresource,
+    );
   }
 
   /** The namespace for a single-object request (the object's own when this Api spans all). */
