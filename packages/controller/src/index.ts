@@ -78,6 +78,7 @@ export type {
   SetConditionConfig,
 } from './conditions/condition.js';
 export { conditionSchema, conditionsSchema } from './conditions/conditionsSchema.js';
+export type { ConditionSchemaProperties } from './conditions/conditionsSchema.js';
 
 // Events
 export { Recorder } from './events/recorder.js';

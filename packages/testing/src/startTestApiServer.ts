@@ -73,9 +73,11 @@ export interface TestApiServer {
     namespace: string | undefined,
     name: string,
   ): K | undefined;
+  /** A copy of a stored object of a resource named by plural (or an untyped resource), or undefined. */
   get(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined;
   /** Copies of the stored objects of a resource (in one namespace, or all), typed by the resource. */
   list<K extends KubeObject>(resource: ApiResource<K>, namespace?: string): K[];
+  /** Copies of the stored objects of a resource named by plural (or an untyped resource). */
   list(resource: ResourceName, namespace?: string): KubeObject[];
   /** Serves a custom resource from now on (re-registering replaces the definition, keeps objects). */
   registerCustomResource(definition: CustomResourceConfig): void;

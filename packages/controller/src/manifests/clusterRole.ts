@@ -30,7 +30,12 @@ export interface PolicyRule {
 export interface ClusterRole extends KubeObject {
   apiVersion: 'rbac.authorization.k8s.io/v1';
   kind: 'ClusterRole';
-  metadata: { name: string };
+  /** Only the name: a ClusterRole is cluster-scoped. */
+  metadata: {
+    /** `ClusterRoleConfig.name`. */
+    name: string;
+  };
+  /** What is allowed, one rule per API group and set of verbs. */
   rules: PolicyRule[];
 }
 

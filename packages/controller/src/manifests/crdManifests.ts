@@ -27,7 +27,10 @@ export function isCustomResource(value: unknown): value is CustomResource<KubeOb
  *
  * @example
  * ```ts
- * const crds = crdManifests(Object.values(await import('./resources.js')));
+ * const Gizmo = defineCustomResource({
+ *   group: 'example.com', version: 'v1', kind: 'Gizmo', namespaced: true, spec: Type.Object({}),
+ * });
+ * const crds = crdManifests([Gizmo, 'not a resource', 42]); // [the gizmos.example.com CRD]
  * ```
  */
 export function crdManifests(values: Iterable<unknown>): CustomResourceDefinition[] {

@@ -7,7 +7,7 @@ import { dump, YAML11_SCHEMA } from 'js-yaml';
  *
  * @example
  * ```ts
- * process.stdout.write(manifestYaml([Widget.crdManifest()]));
+ * process.stdout.write(manifestYaml([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } }]));
  * ```
  */
 export function manifestYaml(objects: readonly object[]): string {

@@ -34,7 +34,7 @@ const cache = new Map<string, Map<string, Promise<DiscoveredResource[]>>>();
  *
  * @example
  * ```ts
- * const resource = await discoverResource(kc, { apiVersion: 'apps/v1', kind: 'Deployment' });
+ * const resource = await discoverResource(kc, { apiVersion: 'apps/v1', kind: 'Deployment' }, asyncScheduler);
  * // { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true }
  * ```
  */

@@ -66,7 +66,11 @@ const ANY_KEY = new Set(['^.*$', '^(.*)$', '.*']);
  * //   labels: { type: 'object', additionalProperties: { type: 'string' } } } }
  * ```
  */
-export function structuralSchema(schema: JsonSchema, path = ''): JsonSchema {
+export function structuralSchema(schema: object, path = ''): JsonSchema {
+  return convert(schema as JsonSchema, path);
+}
+
+function convert(schema: JsonSchema, path: string): JsonSchema {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw unsupported(path, 'is not a schema object');
   }
@@ -122,7 +126,7 @@ function objectSchema(schema: JsonSchema, result: Record<string, unknown>, path:
     result.properties = Object.fromEntries(
       Object.entries(properties).map(([key, value]) => [
         key,
-        structuralSchema(value, `${path}.${key}`),
+        convert(value, `${path}.${key}`),
       ]),
     );
     const required = schema.required as string[] | undefined;
@@ -130,7 +134,7 @@ function objectSchema(schema: JsonSchema, result: Record<string, unknown>, path:
     // `additionalProperties: false` beside properties is what pruning does anyway.
     if (additional === true) result['x-kubernetes-preserve-unknown-fields'] = true;
   } else if (typeof additional === 'object') {
-    result.additionalProperties = structuralSchema(additional, `${path}.*`);
+    result.additionalProperties = convert(additional, `${path}.*`);
   } else if (additional === true) {
     result['x-kubernetes-preserve-unknown-fields'] = true;
   }
@@ -160,7 +164,7 @@ function arrayItems(schema: JsonSchema, path: string): JsonSchema {
   if (items === undefined || typeof items !== 'object' || Array.isArray(items)) {
     throw unsupported(path, 'is an array without one schema for its items');
   }
-  return structuralSchema(items, `${path}[*]`);
+  return convert(items, `${path}[*]`);
 }
 
 function anyOfSchema(schema: JsonSchema, path: string): JsonSchema {
@@ -169,17 +173,17 @@ function anyOfSchema(schema: JsonSchema, path: string): JsonSchema {
   const members = (anyOf as JsonSchema[]).filter((member) => member.type !== 'null');
   const nullable = members.length !== anyOf.length ? { nullable: true } : {};
   if (members.length === 1)
-    return structuralSchema({ ...rest, ...(members[0] as JsonSchema), ...nullable }, path);
+    return convert({ ...rest, ...(members[0] as JsonSchema), ...nullable }, path);
   const types = new Set(members.map((member) => member.type));
   if (types.size === 2 && types.has('integer') && types.has('string') && members.length === 2) {
-    return structuralSchema({ ...rest, ...nullable, 'x-kubernetes-int-or-string': true }, path);
+    return convert({ ...rest, ...nullable, 'x-kubernetes-int-or-string': true }, path);
   }
   const literals = members.map((member) =>
     member.const !== undefined ? [member.const] : (member.enum as unknown[] | undefined),
   );
   if (literals.every((values) => values !== undefined)) {
     const values = literals.flat();
-    return structuralSchema(
+    return convert(
       { ...rest, ...nullable, type: enumType(values, path), enum: values },
       path,
     );

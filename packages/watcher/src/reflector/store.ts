@@ -202,7 +202,7 @@ class ReflectorWriter<K> implements Writer<K> {
  * @example
  * ```ts
  * const { store, writer } = createStore<ConfigMap>({ transform: stripManagedFields });
- * watcher(api).pipe(defaultBackoff(), reflect(writer)).subscribe();
+ * watcher(configMaps).pipe(defaultBackoff(), reflect(writer)).subscribe();
  * await store.ready();
  * console.log(store.get({ namespace: 'default', name: 'app' })?.data);
  * ```
