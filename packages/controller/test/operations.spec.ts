@@ -1,9 +1,5 @@
 import { Api, EventsV1Event, Lease, objectRef } from '@kube-rx/core';
-import {
-  leaderElection,
-  Recorder,
-  type LeaseObject,
-} from '@kube-rx/controller';
+import { leaderElection, Recorder, type LeaseObject } from '@kube-rx/controller';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { eventually, NAMESPACE, startHarness, widget, type Harness } from './support.js';
 

@@ -124,10 +124,7 @@ function objectSchema(schema: JsonSchema, result: Record<string, unknown>, path:
       throw unsupported(path, 'has both properties and a schema for other keys');
     }
     result.properties = Object.fromEntries(
-      Object.entries(properties).map(([key, value]) => [
-        key,
-        convert(value, `${path}.${key}`),
-      ]),
+      Object.entries(properties).map(([key, value]) => [key, convert(value, `${path}.${key}`)]),
     );
     const required = schema.required as string[] | undefined;
     if (required !== undefined && required.length > 0) result.required = [...required];
@@ -183,10 +180,7 @@ function anyOfSchema(schema: JsonSchema, path: string): JsonSchema {
   );
   if (literals.every((values) => values !== undefined)) {
     const values = literals.flat();
-    return convert(
-      { ...rest, ...nullable, type: enumType(values, path), enum: values },
-      path,
-    );
+    return convert({ ...rest, ...nullable, type: enumType(values, path), enum: values }, path);
   }
   throw unsupported(path, 'is a union of different shapes, which has no structural form');
 }

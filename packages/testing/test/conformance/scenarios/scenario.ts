@@ -52,9 +52,7 @@ export async function outcome(call: Observable<unknown>): Promise<string> {
 /** Creates a namespace for one scenario (the real server has no others) and its ConfigMap Api. */
 export async function namespace(server: ConformanceServer, name: string) {
   const kubeConfig = server.kubeConfig();
-  await firstValueFrom(
-    Api.cluster(kubeConfig, Namespace).create({ metadata: { name } }),
-  );
+  await firstValueFrom(Api.cluster(kubeConfig, Namespace).create({ metadata: { name } }));
   return {
     configMaps: Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, name),
     widgets: async () => {
