@@ -108,6 +108,7 @@ describe('kube-rx rbac', () => {
             resources: ['gadgets'],
             verbs: ['get', 'list', 'watch', 'update', 'patch'],
           },
+          { apiGroups: ['example.com'], resources: ['gadgets/finalizers'], verbs: ['update'] },
           {
             apiGroups: ['example.com'],
             resources: ['gadgets/status'],

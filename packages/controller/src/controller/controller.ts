@@ -308,8 +308,9 @@ export class Controller<K extends KubeObject> {
 
   /**
    * The resources and verbs this controller needs, for RBAC (`kube-rx rbac`, `clusterRole()`):
-   * the main kind (get/list/watch, and patch/update for finalizers and metadata) and its
-   * `status` (get/patch/update); each owned kind (get/list/watch and create/update/patch/delete:
+   * the main kind (get/list/watch, and patch/update for finalizers and metadata), its
+   * `status` (get/patch/update) and `finalizers` (update, for `blockOwnerDeletion` on owned
+   * objects); each owned kind (get/list/watch and create/update/patch/delete:
    * a controller writes what it owns); each watched kind whose `Api` has a resource
    * (get/list/watch). What the reconciler does beyond that (events, leases, other kinds) is not
    * known here: `clusterRole()` adds events, and leader-election leases on request.
@@ -327,6 +328,9 @@ export class Controller<K extends KubeObject> {
     if (main) {
       access.push(accessTo(main, ['get', 'list', 'watch', 'patch', 'update']));
       access.push(accessTo(main, ['get', 'patch', 'update'], 'status'));
+      // Setting blockOwnerDeletion on owned objects needs update on the owner's finalizers
+      // where the OwnerReferencesPermissionEnforcement admission plugin is on.
+      access.push(accessTo(main, ['update'], 'finalizers'));
     }
     for (const { resource, owned } of this.watched) {
       access.push(
