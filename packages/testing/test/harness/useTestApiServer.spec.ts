@@ -155,13 +155,14 @@ describe('useTestApiServer', () => {
     expect(run.output).toContain('not ok 1 - fails while a watch is open');
     expect(run.output).toContain('deliberately wrong watch count');
     expect(run.output).toMatch(/# fail 1/);
+    // Exit code 1, not null: the process ended by itself before the 20 s kill.
     expect(run.code).toBe(1);
-    expect(run.ms).toBeLessThan(15_000);
   });
 
   it('without the harness, the same failing test leaves the process hanging', async () => {
-    // Killed after 6 s: long enough for the failure to be reported, never the end of the run.
-    const run = await runFixture('./leakingServer.fixture.ts', 6_000);
+    // Killed after 12 s: long enough for the failure to be reported on a loaded machine, never
+    // the end of the run.
+    const run = await runFixture('./leakingServer.fixture.ts', 12_000);
 
     expect(run.output).toContain('not ok 1 - fails while a watch is open');
     expect(run.output).not.toMatch(/# fail 1/);
