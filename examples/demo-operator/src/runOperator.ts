@@ -1,9 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ReplaySubject, firstValueFrom, filter, type Observable } from 'rxjs';
 import { refKey } from '@kube-rx/core';
-import { generation } from '@kube-rx/watcher';
 import {
-  Controller,
   Operator,
   formatReconcileReason,
   type ControllerError,
@@ -11,7 +9,7 @@ import {
   type ReconcileOk,
 } from '@kube-rx/controller';
 import type { Result } from 'ts-results';
-import type { ConfigMapGenerator } from './configMapGenerator.js';
+import { generatorController } from './generatorController.js';
 import { generatorErrorPolicy, type GeneratorErrorPolicyConfig } from './errorPolicy.js';
 import type { OperatorContext } from './operatorContext.js';
 import { reconcileGenerator } from './reconcile.js';
@@ -75,12 +73,10 @@ export function runOperator(ctx: OperatorContext, config: RunOperatorConfig): Ru
     signals: false,
     shutdownTimeout: 10_000,
   });
-  const controller = new Controller<ConfigMapGenerator>(ctx.generators)
-    // The reconciler writes status (conditions, observedGeneration), which does not bump
-    // metadata.generation: with this predicate those writes do not trigger another reconcile.
-    .withPredicate(generation)
-    .owns(ctx.configMaps)
-    .withConfig({ concurrency: config.concurrency ?? 4, logger });
+  const controller = generatorController(ctx).withConfig({
+    concurrency: config.concurrency ?? 4,
+    logger,
+  });
   operator.add(controller, reconcileGenerator, generatorErrorPolicy(config), ctx);
 
   const identity = operator.identity;
