@@ -47,6 +47,7 @@ export { triggerOthers } from './controller/triggers/triggerOthers.js';
 export type { TriggerMapperResult } from './controller/triggers/triggerOthers.js';
 export type { ApplierConfig, RetryRateLimit } from './controller/applier/applierConfig.js';
 export type { ReconcileFunction } from './controller/applier/reconcileFunction.js';
+export type { ReconcileInfo } from './controller/applier/reconcileInfo.js';
 
 // Error policies
 export { normalizeErrorPolicy } from './errorPolicy/errorPolicy.js';

@@ -52,7 +52,9 @@ describe('createLogger', () => {
     expect(line.error).toEqual({
       name: 'Error',
       message: 'failed with Authorization: Bearer [REDACTED]',
-      stack: expect.stringMatching(/^Error: failed with Authorization: Bearer \[REDACTED\]\n\s+at /),
+      stack: expect.stringMatching(
+        /^Error: failed with Authorization: Bearer \[REDACTED\]\n\s+at /,
+      ),
       cause: {
         name: 'ApiError',
         kind: 'Api',
