@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
+import type * as promClient from 'prom-client';
 
 /** prom-client's module, as `import * as promClient from 'prom-client'` gives it. */
-export type PromClient = typeof import('prom-client');
+export type PromClient = typeof promClient;
 
 let loaded: PromClient | undefined;
 
