@@ -96,6 +96,10 @@ export type { LeaderElectionConfig, LeaseApi, LeaseObject } from './leader/leade
 export { shard, shardOf } from './sharding/shard.js';
 export type { ShardConfig, ShardPredicate, ShardTarget } from './sharding/shard.js';
 export { ControllerMetrics } from './metrics/controllerMetrics.js';
-export type { ControllerMetricsConfig, ReconcileResultLabel } from './metrics/controllerMetrics.js';
+export type {
+  ControllerMetricsConfig,
+  ReconcileResultLabel,
+  WorkqueueLabel,
+} from './metrics/controllerMetricsConfig.js';
 export { startHealthServer } from './metrics/healthServer.js';
 export type { HealthServer, HealthServerConfig } from './metrics/healthServer.js';

@@ -5,57 +5,20 @@ import type { ControllerError } from '../controller/controllerError.js';
 import type { ReconcileOk } from '../controller/reconcileOk.js';
 import type { Result } from '../result.js';
 import { loadPromClient } from './loadPromClient.js';
-import type { WorkQueueState } from './workQueueState.js';
-
-/** Options of {@link ControllerMetrics}. */
-export interface ControllerMetricsConfig {
-  /**
-   * Where the metrics are registered (a prom-client `Registry`). Default: a new `Registry` of its
-   * own (not prom-client's global one, so two instances never clash with "already registered").
-   */
-  registry?: Registry;
-  /**
-   * The `name` label of `leader_election_master_status` and `kube_rx_shards_held` when
-   * {@link ControllerMetrics.setLeader} and {@link ControllerMetrics.setShardsHeld} are called
-   * without one: the Lease (or operator) name. Default `'kube-rx'`.
-   */
-  name?: string;
-  /**
-   * Whether prom-client's default process and Node.js metrics (`process_cpu_seconds_total`,
-   * `process_resident_memory_bytes`, `nodejs_eventloop_lag_seconds`, ...) are collected on the
-   * registry. Skipped when the registry already has them. Default `true`.
-   */
-  defaultMetrics?: boolean;
-  /**
-   * Buckets of `controller_runtime_reconcile_time_seconds`, in seconds. Default:
-   * controller-runtime's (0.005 … 60, 40 buckets).
-   */
-  buckets?: number[];
-  /**
-   * Buckets of `workqueue_queue_duration_seconds` and `workqueue_work_duration_seconds`, in
-   * seconds. Default: client-go's, 10 ns × 10^i for i in 0 … 11 (1e-8 … 1000).
-   */
-  workqueueBuckets?: number[];
-  /**
-   * Buckets of `kube_rx_requeue_rate_limit_delay_seconds`, in seconds. Default
-   * `[0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300]`.
-   */
-  rateLimitDelayBuckets?: number[];
-}
-
-/** The `result` label of `controller_runtime_reconcile_total`. */
-export type ReconcileResultLabel = 'success' | 'error' | 'requeue' | 'requeue_after';
-
-/** controller-runtime's buckets of `controller_runtime_reconcile_time_seconds`. */
-const RECONCILE_TIME_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1,
-  1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
-];
-/** client-go's `prometheus.ExponentialBuckets(10e-9, 10, 12)`. */
-const WORKQUEUE_BUCKETS = Array.from({ length: 12 }, (_, index) => Number(`1e${index - 8}`));
-const RESULTS: readonly ReconcileResultLabel[] = ['success', 'error', 'requeue', 'requeue_after'];
-
-type QueueLabel = 'name' | 'controller';
+import {
+  RECONCILE_TIME_BUCKETS,
+  RESULTS,
+  WORKQUEUE_BUCKETS,
+  type ControllerMetricsConfig,
+  type WorkqueueLabel,
+} from './controllerMetricsConfig.js';
+import {
+  attach,
+  longestRunningSeconds,
+  runningSeconds,
+  sum,
+  type WorkQueueState,
+} from './workQueueState.js';
 
 /**
  * Prometheus metrics of controllers with controller-runtime's names, labels and meanings, so
@@ -101,19 +64,19 @@ export class ControllerMetrics {
   /** `controller_runtime_max_concurrent_reconciles{controller}`: `concurrency` (`+Inf` when unbounded). */
   readonly maxConcurrentReconciles: Gauge<'controller'>;
   /** `workqueue_depth{name,controller}`: keys due and waiting for a worker; delayed requeues are not counted. */
-  readonly workqueueDepth: Gauge<QueueLabel>;
+  readonly workqueueDepth: Gauge<WorkqueueLabel>;
   /** `workqueue_adds_total{name,controller}`: keys that became due and were not already waiting. */
-  readonly workqueueAdds: Counter<QueueLabel>;
+  readonly workqueueAdds: Counter<WorkqueueLabel>;
   /** `workqueue_queue_duration_seconds{name,controller}`: from due to the start of its run. */
-  readonly workqueueQueueDuration: Histogram<QueueLabel>;
+  readonly workqueueQueueDuration: Histogram<WorkqueueLabel>;
   /** `workqueue_work_duration_seconds{name,controller}`: from the start of a run to its end. */
-  readonly workqueueWorkDuration: Histogram<QueueLabel>;
+  readonly workqueueWorkDuration: Histogram<WorkqueueLabel>;
   /** `workqueue_retries_total{name,controller}`: requeues (`Action.requeue` and error-policy retries). */
-  readonly workqueueRetries: Counter<QueueLabel>;
+  readonly workqueueRetries: Counter<WorkqueueLabel>;
   /** `workqueue_unfinished_work_seconds{name,controller}`: summed age of the runs in progress. */
-  readonly workqueueUnfinishedWork: Gauge<QueueLabel>;
+  readonly workqueueUnfinishedWork: Gauge<WorkqueueLabel>;
   /** `workqueue_longest_running_processor_seconds{name,controller}`: age of the oldest run in progress. */
-  readonly workqueueLongestRunningProcessor: Gauge<QueueLabel>;
+  readonly workqueueLongestRunningProcessor: Gauge<WorkqueueLabel>;
   /** `leader_election_master_status{name}`: 1 while leading the Lease `name`, 0 on standby. */
   readonly leaderElectionMasterStatus: Gauge<'name'>;
   /** `kube_rx_shards_held{name}`: shard Leases this replica holds. */
@@ -174,7 +137,7 @@ export class ControllerMetrics {
             }
           : {}),
       });
-    const queueLabels: QueueLabel[] = ['name', 'controller'];
+    const queueLabels: WorkqueueLabel[] = ['name', 'controller'];
     const workqueueBuckets = config.workqueueBuckets ?? WORKQUEUE_BUCKETS;
 
     this.reconcileTotal = counter(
@@ -349,7 +312,10 @@ export class ControllerMetrics {
    *
    * @example
    * ```ts
-   * leaderElection(config).subscribe((leading) => metrics.setLeader(leading, 'widgets-operator'));
+   * const lease = { name: 'widgets-operator', namespace: 'ops' };
+   * leaderElection({ kubeConfig: kc, lease, identity: podName }).subscribe((leading) =>
+   *   metrics.setLeader(leading, lease.name),
+   * );
    * ```
    */
   setLeader(isLeader: boolean, name: string = this.name): void {
@@ -421,34 +387,4 @@ export class ControllerMetrics {
       gauge.set(labels, value(states));
     }
   }
-}
-
-function attach<T>(map: Map<string, Set<T>>, label: string, item: T): () => void {
-  let items = map.get(label);
-  if (items === undefined) map.set(label, (items = new Set()));
-  items.add(item);
-  // The label stays in the map, so that its gauges read 0 rather than vanish.
-  return () => void items.delete(item);
-}
-
-function sum<T>(items: Iterable<T>, value: (item: T) => number): number {
-  let total = 0;
-  for (const item of items) total += value(item);
-  return total;
-}
-
-function runningSeconds(state: WorkQueueState): number {
-  const now = state.now();
-  let total = 0;
-  for (const startedAt of state.running.values()) total += now - startedAt;
-  return total / 1000;
-}
-
-function longestRunningSeconds(states: Set<WorkQueueState>): number {
-  let longest = 0;
-  for (const state of states) {
-    const now = state.now();
-    for (const startedAt of state.running.values()) longest = Math.max(longest, now - startedAt);
-  }
-  return longest / 1000;
 }
