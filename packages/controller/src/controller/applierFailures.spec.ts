@@ -121,7 +121,6 @@ describe('applier with reconcilers and policies that throw non-Errors', () => {
       ]);
       expect(lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
         'error policy failed; requeueing',
-        'reconcile failed',
       ]);
     },
   );

@@ -57,3 +57,28 @@ describe('winstonLogger', () => {
     expect(() => winstonLogger({} as winston.Logger)).toThrow(TypeError);
   });
 });
+
+describe('winstonLogger below its level', () => {
+  it('drops the line before describing its errors', () => {
+    const { logger, lines } = appLogger();
+    logger.level = 'warn';
+    let described = 0;
+    const error = new Error('x');
+    Object.defineProperty(error, 'stack', {
+      get: () => {
+        described += 1;
+        return 'Error: x';
+      },
+    });
+    const log = winstonLogger(logger);
+    log.info('dropped', { error });
+    log.debug('dropped');
+    expect([lines.length, described]).toEqual([0, 0]);
+    log.warn('kept', { error });
+    const afterKept = described;
+    expect([lines.length, afterKept > 0]).toEqual([1, true]);
+    logger.silent = true;
+    log.error('dropped', { error });
+    expect([lines.length, described]).toEqual([1, afterKept]);
+  });
+});

@@ -8,6 +8,7 @@ import type { LogFields, Logger } from './logger.js';
  * level, with its fields as winston metadata, and every top-level `Error` field replaced by
  * {@link describeError}'s summary (name, kind, code, message and stack with secrets removed, the
  * chain of causes) — winston itself would write `{}`. `child(fields)` adapts `logger.child`.
+ * Lines below the logger's level (or all, when `silent`) are dropped before any of that work.
  *
  * {@link createLogger} returns such an adapter; use this one to log through the application's
  * own winston logger (its levels, format and transports).
@@ -26,6 +27,9 @@ export function winstonLogger(logger: winston.Logger): Logger {
   const write =
     (level: string) =>
     (message: string, fields?: LogFields): void => {
+      // A line below the level costs nothing: no error description, no trip through winston's
+      // stream.
+      if (logger.silent || !logger.isLevelEnabled(level)) return;
       if (fields === undefined) logger.log(level, message);
       else logger.log(level, message, withErrorsDescribed(fields));
     };

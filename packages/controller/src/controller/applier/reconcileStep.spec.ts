@@ -167,7 +167,7 @@ describe('reconcileStep', () => {
       });
     }
     expect(lines[1]).toMatchObject({
-      level: 'error',
+      level: 'warn',
       fields: { errorClass: 'transient', requeueAfterMs: 10, reason: 'ObjectUpdated' },
     });
     expect(lines[1]!.fields['error']).toBeInstanceOf(Error);

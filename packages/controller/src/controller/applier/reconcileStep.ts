@@ -67,8 +67,9 @@ export interface ReconcileStepConfig<K extends KubeObject, C> {
  * requeue after `policyFailureRequeue`; a failing `onSuccess` is logged and ignored.
  *
  * Every line it logs carries the run's fields (`controller`, `namespace`, `name`,
- * `reconcileID`): a failed reconcile is an `error` line with the error (stack and causes); a
- * successful one logs nothing, so that its run builds no logger.
+ * `reconcileID`): a failed reconcile is a `warn` line with the error (stack and causes) when
+ * it is retried, an `error` line when it waits for a change; a successful one logs nothing, so
+ * that its run builds no logger.
  *
  * Returns the Step itself when everything happened synchronously (a reconcile that returned an
  * Action, no async `onSuccess`): the runner then needs no Observable for the run, and virtual
@@ -126,7 +127,9 @@ export function reconcileStep<K extends KubeObject, C>(
         return of(Action.requeue(config.policyFailureRequeue));
       }),
       map((action): Step => {
-        run.logger.error('reconcile failed', {
+        // `error` when nothing will retry it (it waits for a change), `warn` when it is retried.
+        const level = action.requeueAfter === undefined ? 'error' : 'warn';
+        run.logger[level]('reconcile failed', {
           error,
           errorClass: classify(error),
           durationMs: scheduler.now() - startedAt,
