@@ -1,8 +1,9 @@
 // Controller overhead (DESIGN.md §8): reconciling 10 000 objects with a no-op reconciler adds at
 // most 25 % to the time the watcher alone takes to sync them.
 //
-// Both contenders start from nothing against the same test API server (a child process running
-// bench/watcherBenchServer.ts, seeded with 10 000 ConfigMaps), each with a fresh KubeConfig:
+// Both contenders start from nothing against the same server, a child process serving 10 000
+// pre-serialised ConfigMaps (bench/watch/benchServer.ts, its watches sending no change), each with
+// a fresh KubeConfig:
 // - watcher alone: `watcher(api).pipe(reflect(writer))`, time = subscribe → store ready (the
 //   paged LIST is in the store);
 // - controller: `new Controller(api).run(noop, policy, ctx)` with its defaults (concurrency 16,
@@ -11,15 +12,17 @@
 import { Api, ConfigMap, type KubeObject } from '@kube-rx/core';
 import { Action, Controller } from '@kube-rx/controller';
 import { createStore, reflect, watcher } from '@kube-rx/watcher';
-import { BenchServerProcess, BENCH_NAMESPACE as NAMESPACE } from './benchServerProcess.js';
 import type { BenchResult } from './run.js';
+import { BENCH_NAMESPACE as NAMESPACE } from './watch/benchObjects.js';
+import { BenchServerProcess } from './watch/benchServerProcess.js';
+import { benchKubeConfig } from './watch/contender.js';
 
 const OBJECTS = 10_000;
 const ROUNDS = Number(process.env.CONTROLLER_BENCH_ROUNDS ?? '') || 5;
 
 /** ms from subscribe to the store being ready. */
 async function watcherAlone(server: BenchServerProcess): Promise<number> {
-  const api = Api.namespaced<KubeObject>(server.kubeConfig(), ConfigMap, NAMESPACE);
+  const api = Api.namespaced<KubeObject>(benchKubeConfig(server.info.url), ConfigMap, NAMESPACE);
   const started = performance.now();
   const { store, writer } = createStore<KubeObject>();
   const subscription = watcher(api).pipe(reflect(writer)).subscribe();
@@ -32,7 +35,7 @@ async function watcherAlone(server: BenchServerProcess): Promise<number> {
 
 /** ms from subscribe to every object having been reconciled once, and to its store being ready. */
 async function controller(server: BenchServerProcess): Promise<{ ms: number; readyMs: number }> {
-  const api = Api.namespaced<KubeObject>(server.kubeConfig(), ConfigMap, NAMESPACE);
+  const api = Api.namespaced<KubeObject>(benchKubeConfig(server.info.url), ConfigMap, NAMESPACE);
   const noop = (): Action => Action.awaitChange();
   const policy = (): Action => Action.awaitChange();
   const reconciled = new Set<string>();
@@ -72,23 +75,19 @@ function median(values: number[]): number {
 }
 
 export default async function controllerBench(): Promise<BenchResult> {
-  const server = await BenchServerProcess.start(OBJECTS);
+  const server = await BenchServerProcess.start(OBJECTS, true);
   try {
     // Warm-up (JIT of client, server and both pipelines), not counted.
     await watcherAlone(server);
-    await server.idle();
     await controller(server);
-    await server.idle();
     const watcherMs: number[] = [];
     const controllerMs: number[] = [];
     const controllerReadyMs: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       watcherMs.push(await watcherAlone(server));
-      await server.idle();
       const run = await controller(server);
       controllerMs.push(run.ms);
       controllerReadyMs.push(run.readyMs);
-      await server.idle();
     }
     const medianRatio = median(controllerMs) / median(watcherMs);
     const bestRatio = Math.min(...controllerMs) / Math.min(...watcherMs);

@@ -97,6 +97,8 @@ export interface BenchPayload {
   objectBytes: number;
   /** name → resourceVersion of every object a correct cache holds at the end (marker included). */
   expected: Record<string, string>;
+  /** name → resourceVersion of every listed object (the state before any change). */
+  listed: Record<string, string>;
 }
 
 /** Serialises the benchmark's objects and events for `count` ConfigMaps. */
@@ -105,6 +107,7 @@ export function buildBenchPayload(count: number): BenchPayload {
   const added: string[] = [];
   const modified: string[] = [];
   const expected: Record<string, string> = {};
+  const listedVersions: Record<string, string> = {};
   const itemOffsets = new Float64Array(count + 1);
   let offset = 0;
   for (let i = 0; i < count; i++) {
@@ -112,6 +115,7 @@ export function buildBenchPayload(count: number): BenchPayload {
     itemOffsets[i] = offset;
     offset += Buffer.byteLength(listed) + 1;
     items.push(listed);
+    listedVersions[objectName(i)] = String(i + 1);
     added.push(`{"type":"ADDED","object":${listed}}\n`);
     const modifiedRv = count + 1 + i;
     modified.push(`{"type":"MODIFIED","object":${configMapJson(i, modifiedRv, 1)}}\n`);
@@ -155,5 +159,6 @@ export function buildBenchPayload(count: number): BenchPayload {
     modifiedLines: Buffer.from(modified.join('')),
     objectBytes: Buffer.byteLength(items[0] ?? ''),
     expected,
+    listed: listedVersions,
   };
 }

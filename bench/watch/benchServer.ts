@@ -10,7 +10,9 @@
 // - GET   /version                                       a Kubernetes 1.34 version document.
 //
 // A watch stays open after its last event (as a real one would) until the client goes away; a
-// watch from any other resourceVersion sends nothing. Controlled over IPC: `{ op: 'expected' }`
+// watch from any other resourceVersion sends nothing. With `list-only` as the second argument,
+// watches send no change (a streaming list ends at its bookmark): the state stays the listed
+// one. Controlled over IPC: `{ op: 'expected' }`
 // answers the final state a correct cache holds; `{ op: 'close' }` ends the process.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,7 @@ import { buildBenchPayload, CONFIGMAPS_PATH } from './benchObjects.js';
 
 const count = Number(process.argv[2]);
 if (!Number.isInteger(count) || count <= 0) throw new TypeError(`object count: ${process.argv[2]}`);
+const listOnly = process.argv[3] === 'list-only';
 const payload = buildBenchPayload(count);
 const CHUNK_BYTES = 64 * 1024;
 
@@ -119,8 +122,10 @@ async function watch(response: ServerResponse, query: URLSearchParams): Promise<
   const streaming = query.get('sendInitialEvents') === 'true';
   const from = query.get('resourceVersion');
   const parts: Buffer[] = [];
-  if (streaming) parts.push(payload.addedLines, payload.initialEventsEnd, payload.modifiedLines);
-  else if (from === payload.listResourceVersion) parts.push(payload.modifiedLines);
+  if (streaming) parts.push(payload.addedLines, payload.initialEventsEnd);
+  if ((streaming || from === payload.listResourceVersion) && !listOnly) {
+    parts.push(payload.modifiedLines);
+  }
   response.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
   response.flushHeaders();
   await writeAll(response, parts);
@@ -160,7 +165,7 @@ server.listen(0, '127.0.0.1', () => {
 
 process.on('message', (message: { op: string }) => {
   if (message.op === 'expected') {
-    process.send!({ op: 'expected', expected: payload.expected });
+    process.send!({ op: 'expected', expected: listOnly ? payload.listed : payload.expected });
   } else if (message.op === 'close') {
     server.closeAllConnections();
     server.close(() => process.exit(0));

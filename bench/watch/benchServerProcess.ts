@@ -21,10 +21,10 @@ export class BenchServerProcess {
     readonly info: BenchServerInfo,
   ) {}
 
-  static async start(count: number): Promise<BenchServerProcess> {
-    const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'benchServer.ts'), [
-      String(count),
-    ], {
+  /** `listOnly`: watches send no change, the state stays the listed one. */
+  static async start(count: number, listOnly = false): Promise<BenchServerProcess> {
+    const args = [String(count), ...(listOnly ? ['list-only'] : [])];
+    const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'benchServer.ts'), args, {
       execArgv: ['--conditions=@kube-rx/source', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { EMPTY } from 'rxjs';
 import { watcher, type InitialListStrategy, type WatcherConfig } from '@kube-rx/watcher';
 import { BenchServerProcess, reply, type BenchServerInfo } from './benchServerProcess.js';
+import { checkCache } from './checkCache.js';
 import type { ContenderFigures } from './contenderProcess.js';
 
 /** One contender: which file runs it and with what configuration. */
@@ -62,9 +63,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Whether this version of the watcher accepts `initialListStrategy: strategy`. */
 function acceptsStrategy(strategy: string): boolean {
   try {
-    watcher({ list: () => EMPTY, watch: () => EMPTY }, {
-      initialListStrategy: strategy as InitialListStrategy,
-    });
+    watcher(
+      { list: () => EMPTY, watch: () => EMPTY },
+      {
+        initialListStrategy: strategy as InitialListStrategy,
+      },
+    );
     return true;
   } catch (error) {
     if (error instanceof TypeError) return false;
@@ -146,32 +150,6 @@ async function runContender(
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       });
     }
-  }
-}
-
-/** Throws unless `entries` holds exactly the objects of `expected`, at their resourceVersions. */
-export function checkCache(
-  label: string,
-  entries: Array<[string, string]>,
-  expected: Record<string, string>,
-): void {
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const [name, resourceVersion] of entries) {
-    if (seen.has(name)) problems.push(`${name} twice`);
-    seen.add(name);
-    const want = expected[name];
-    if (want === undefined) problems.push(`${name} is not on the server`);
-    else if (want !== resourceVersion) {
-      problems.push(`${name} at resourceVersion ${resourceVersion}, server has ${want}`);
-    }
-  }
-  const expectedCount = Object.keys(expected).length;
-  if (entries.length !== expectedCount) {
-    problems.unshift(`${entries.length} objects cached, server has ${expectedCount}`);
-  }
-  if (problems.length > 0) {
-    throw new Error(`${label}: cache differs from the server: ${problems.slice(0, 5).join('; ')}`);
   }
 }
 

@@ -7,11 +7,8 @@ import { benchKubeConfig, deferred, type ContenderSetup } from '../contender.js'
 const setup: ContenderSetup = async ({ url, count }) => {
   const kubeConfig = benchKubeConfig(url);
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const informer = makeInformer<V1ConfigMap>(
-    kubeConfig,
-    CONFIGMAPS_PATH,
-    () => core.listNamespacedConfigMap({ namespace: BENCH_NAMESPACE }),
-    false,
+  const informer = makeInformer<V1ConfigMap>(kubeConfig, CONFIGMAPS_PATH, () =>
+    core.listNamespacedConfigMap({ namespace: BENCH_NAMESPACE }),
   );
   return {
     start() {
