@@ -19,9 +19,9 @@ function niceStep(max: number): number {
 
 /** The SVG document. */
 export function renderCpuPlot(sizes: SizeResult[], report: BenchReport): string {
-  const width = 820;
+  const width = 900;
   const height = 460;
-  const margin = { top: 60, right: 270, bottom: 56, left: 72 };
+  const margin = { top: 60, right: 330, bottom: 56, left: 72 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const counts = sizes.map((size) => size.count);

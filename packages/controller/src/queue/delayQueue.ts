@@ -47,6 +47,8 @@ export class DelayQueue<T> {
   readonly #heap = new IndexedHeap();
   readonly #debounce: number;
   readonly #maxDebounce: number;
+  /** Whether debouncing is bounded (`maxDebounce` finite): only then are deadlines kept. */
+  readonly #bounded: boolean;
   #seq = 0;
   /** Slots of taken keys that still hold their key (see the class doc). */
   #idle = 0;
@@ -59,6 +61,7 @@ export class DelayQueue<T> {
   constructor(debounce: number, maxDebounce: number) {
     this.#debounce = debounce;
     this.#maxDebounce = maxDebounce;
+    this.#bounded = maxDebounce !== Infinity;
   }
 
   /** Number of pending keys. */
@@ -83,27 +86,30 @@ export class DelayQueue<T> {
   schedule(key: string, message: T, runAt: number): number {
     let slot = this.#slotOf.get(key);
     let dueAt = runAt + this.#debounce;
-    if (slot === undefined || !this.#heap.has(slot)) {
+    const currentDueAt = slot === undefined ? NaN : this.#dueAt[slot]!;
+    // NaN: a new key, or an idle slot (taken, not swept).
+    if (currentDueAt !== currentDueAt) {
       if (slot === undefined) slot = this.#allocate(key, message);
       else {
         this.#messages[slot] = message;
         this.#idle--;
       }
-      this.#deadlines[slot] = runAt + this.#maxDebounce;
+      if (this.#bounded) this.#deadlines[slot] = runAt + this.#maxDebounce;
       this.#dueAt[slot] = dueAt;
       this.#heap.push(slot, dueAt, this.#seq++);
       return dueAt;
     }
-    const currentDueAt = this.#dueAt[slot]!;
     if (runAt > currentDueAt) return currentDueAt;
-    const deadline = runAt + this.#maxDebounce;
-    let slotDeadline = this.#deadlines[slot]!;
-    if (deadline < slotDeadline) this.#deadlines[slot] = slotDeadline = deadline;
-    if (dueAt > slotDeadline) dueAt = slotDeadline;
-    this.#messages[slot] = message;
+    if (this.#bounded) {
+      const deadline = runAt + this.#maxDebounce;
+      let slotDeadline = this.#deadlines[slot!]!;
+      if (deadline < slotDeadline) this.#deadlines[slot!] = slotDeadline = deadline;
+      if (dueAt > slotDeadline) dueAt = slotDeadline;
+    }
+    this.#messages[slot!] = message;
     if (dueAt !== currentDueAt) {
-      this.#dueAt[slot] = dueAt;
-      this.#heap.update(slot, dueAt, this.#seq++);
+      this.#dueAt[slot!] = dueAt;
+      this.#heap.update(slot!, dueAt, this.#seq++);
     }
     return dueAt;
   }
@@ -123,6 +129,7 @@ export class DelayQueue<T> {
     const message = this.#messages[slot] as T;
     // Drop the reference so that an emitted message can be collected; the key stays, idle.
     this.#messages[slot] = undefined;
+    this.#dueAt[slot] = NaN;
     if (++this.#idle > this.#heap.size + IDLE_SLACK) this.#sweep();
     return message;
   }
