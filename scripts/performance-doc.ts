@@ -1,9 +1,10 @@
 // Regenerates the measured part of docs/performance.md (between the `performance:generated`
 // markers) and docs/images/performance-cpu.svg from a results JSON written by `npm run bench`,
 // and keeps a copy of that JSON as docs/performance-results.json, so the doc's numbers can be
-// traced and redrawn. Run: npm run docs:performance [-- path/to/results.json]
-// (default bench/results/latest.json; with no bench results, the kept copy is redrawn).
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+// traced and redrawn. Run: npm run docs:performance [-- results.json [more.json …]]
+// (default bench/results/latest.json; with no bench results, the kept copy is redrawn). With
+// several files, a later file's benchmarks replace those of the same bench file before it.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format } from 'prettier';
 import type { SizeResult } from '../bench/watch/watchBench.js';
 import { renderPerformanceTables, type BenchReport } from './performance/performanceTables.js';
@@ -16,16 +17,26 @@ const svgPath = new URL('docs/images/performance-cpu.svg', root);
 const START = '<!-- performance:generated:start -->';
 const END = '<!-- performance:generated:end -->';
 
-const argument = process.argv[2];
+const argumentsGiven = process.argv.slice(2);
 const latest = new URL('bench/results/latest.json', root);
-const source = argument !== undefined ? new URL(argument, `file://${process.cwd()}/`) : latest;
-const input = existsSync(source) || argument !== undefined ? source : kept;
-const report = JSON.parse(readFileSync(input, 'utf8')) as BenchReport;
+const inputs =
+  argumentsGiven.length > 0
+    ? argumentsGiven.map((path) => new URL(path, `file://${process.cwd()}/`))
+    : [existsSync(latest) ? latest : kept];
+const reports = inputs.map((input) => JSON.parse(readFileSync(input, 'utf8')) as BenchReport);
+const report: BenchReport = { ...reports[0]!, benchmarks: [] };
+for (const each of reports) {
+  for (const benchmark of each.benchmarks) {
+    const at = report.benchmarks.findIndex((b) => b.file === benchmark.file);
+    if (at >= 0) report.benchmarks[at] = benchmark;
+    else report.benchmarks.push(benchmark);
+  }
+}
 const sizes: SizeResult[] = report.benchmarks
   .flatMap((file) => file.results)
   .map((result) => result.data as (SizeResult & { rounds: number }) | undefined)
   .filter((data): data is SizeResult & { rounds: number } => data?.count !== undefined);
-if (sizes.length === 0) throw new Error(`${input.pathname} holds no watch benchmark results`);
+if (sizes.length === 0) throw new Error('the results hold no watch benchmark');
 
 const doc = readFileSync(docPath, 'utf8');
 const start = doc.indexOf(START);
@@ -38,5 +49,8 @@ const updated = await format(
 );
 writeFileSync(docPath, updated);
 writeFileSync(svgPath, renderCpuPlot(sizes, report));
-if (input.href !== kept.href) copyFileSync(input, kept);
-console.log(`from ${input.pathname}: wrote docs/performance.md, docs/images/performance-cpu.svg`);
+writeFileSync(kept, `${JSON.stringify(report, null, 2)}\n`);
+console.log(
+  `from ${inputs.map((input) => input.pathname).join(', ')}: wrote docs/performance.md, ` +
+    'docs/images/performance-cpu.svg, docs/performance-results.json',
+);
