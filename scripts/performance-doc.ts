@@ -5,7 +5,7 @@
 // (default bench/results/latest.json; with no bench results, the kept copy is redrawn). With
 // several files, a later file's benchmarks replace those of the same bench file before it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import type { SizeResult } from '../bench/watch/watchBench.js';
 import { renderPerformanceTables, type BenchReport } from './performance/performanceTables.js';
 import { renderCpuPlot } from './performance/performanceCpuPlot.js';
@@ -45,11 +45,17 @@ if (start < 0 || end < start) throw new Error(`docs/performance.md needs ${START
 const generated = renderPerformanceTables(report, sizes);
 const updated = await format(
   `${doc.slice(0, start + START.length)}\n\n${generated}\n\n${doc.slice(end)}`,
-  { parser: 'markdown', filepath: docPath.pathname },
+  { ...(await resolveConfig(docPath)), filepath: docPath.pathname },
 );
 writeFileSync(docPath, updated);
 writeFileSync(svgPath, renderCpuPlot(sizes, report));
-writeFileSync(kept, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(
+  kept,
+  await format(JSON.stringify(report), {
+    ...(await resolveConfig(kept)),
+    filepath: kept.pathname,
+  }),
+);
 console.log(
   `from ${inputs.map((input) => input.pathname).join(', ')}: wrote docs/performance.md, ` +
     'docs/images/performance-cpu.svg, docs/performance-results.json',
