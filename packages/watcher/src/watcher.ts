@@ -148,8 +148,8 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
  *
  * @example
  * ```ts
- * const api = Api.all<V1Pod>(kubeConfig, Pod);
- * const { store, writer } = createStore<V1Pod>();
+ * const api = Api.all<Pod>(kubeConfig, Pod);
+ * const { store, writer } = createStore<Pod>();
  * watcher(api, { labelSelector: 'app=web' })
  *   .pipe(defaultBackoff(), reflect(writer), appliedObjects())
  *   .subscribe((pod) => console.log('pod changed', pod.metadata?.name));

@@ -11,7 +11,7 @@ import type { KubeFetchContext } from './kubeFetch.js';
  *
  * @example
  * ```ts
- * const pod = (await readJsonResponse(response, context)) as V1Pod;
+ * const pod = (await readJsonResponse(response, context)) as Pod;
  * ```
  */
 export async function readJsonResponse(
