@@ -21,7 +21,8 @@ import {
 } from '../test/fakeApi.js';
 import { recordEvents } from '../test/recordEvents.js';
 import { synchronousFakeApi } from '../test/synchronousSource.js';
-import { watcher } from './watcher.js';
+import { listWatcher as watcher } from '../test/listWatcher.js';
+import { watcher as autoWatcher } from './watcher.js';
 import { isWatcherError } from './watcherError.js';
 
 const a = configMap('a', '3');
