@@ -19,8 +19,8 @@ import type {
   V1Pod,
   V1Secret,
 } from '@kubernetes/client-node';
-import type { Response } from 'undici';
 import type { KubeFetchContext } from '../packages/core/src/client/kubeFetch.js';
+import type { KubeResponse } from '../packages/core/src/client/kubeResponse.js';
 
 /** The custom resource most examples reconcile (group `example.com`, kind `Widget`). */
 export interface Widget extends KubeObject {
@@ -70,5 +70,5 @@ export declare const err: unknown;
 export declare const error: unknown;
 
 /** Inside a `kubeFetch` response handler (the examples of the client's internal modules). */
-export declare const response: Response;
+export declare const response: KubeResponse;
 export declare const context: KubeFetchContext;

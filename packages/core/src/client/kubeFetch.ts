@@ -52,7 +52,7 @@ const USER_AGENT = 'kube-rx';
  * @example
  * ```ts
  * const names$ = kubeFetch(kc, { method: 'GET', path: '/api/v1/namespaces' }, asyncScheduler,
- *   async (response, subscriber) => { subscriber.next(await response.json()); subscriber.complete(); });
+ *   async (response, subscriber) => { subscriber.next(JSON.parse(await response.text())); subscriber.complete(); });
  * ```
  */
 export function kubeFetch<T>(

@@ -10,6 +10,8 @@ import { createGunzip } from 'node:zlib';
  *
  * @example
  * ```ts
+ * import type { ResponseHandler } from './kubeFetch.js';
+ *
  * const handler: ResponseHandler<string> = async (response, subscriber) => {
  *   subscriber.next(`${response.status} ${response.header('content-type') ?? ''}`);
  *   subscriber.next(await response.text());
