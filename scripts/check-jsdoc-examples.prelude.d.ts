@@ -1,7 +1,16 @@
 // What JSDoc examples use without declaring it: the objects and stand-ins a reader of an example
 // assumes from its surroundings. scripts/check-jsdoc-examples.ts imports into each example the
 // names it mentions. Keep this small; a name only one example needs belongs in that example.
-import type { Api, ApiResource, KubeObject, Logger } from '@kube-rx/core';
+import type {
+  Api,
+  ApiResource,
+  ConfigMap,
+  Deployment,
+  KubeObject,
+  Logger,
+  Pod,
+  Secret,
+} from '@kube-rx/core';
 import type {
   Action,
   Condition,
@@ -12,13 +21,7 @@ import type {
 } from '@kube-rx/controller';
 import type { TestApiServer } from '@kube-rx/testing';
 import type { Store, Writer } from '@kube-rx/watcher';
-import type {
-  KubeConfig,
-  V1ConfigMap,
-  V1Deployment,
-  V1Pod,
-  V1Secret,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeFetchContext } from '../packages/core/src/client/kubeFetch.js';
 import type { KubeResponse } from '../packages/core/src/client/kubeResponse.js';
 
@@ -41,10 +44,10 @@ export declare const podName: string;
 /** Api handles, namespaced or not. */
 export declare const api: Api<KubeObject>;
 export declare const widgets: Api<Widget>;
-export declare const pods: Api<V1Pod>;
-export declare const configMaps: Api<V1ConfigMap>;
-export declare const secrets: Api<V1Secret>;
-export declare const deployments: Api<V1Deployment>;
+export declare const pods: Api<Pod>;
+export declare const configMaps: Api<ConfigMap>;
+export declare const secrets: Api<Secret>;
+export declare const deployments: Api<Deployment>;
 
 /** The cache of widgets and its writer: `const { store, writer } = createStore<Widget>()`. */
 export declare const store: Store<Widget>;
@@ -53,7 +56,7 @@ export declare const writer: Writer<Widget>;
 /** The context the widget reconciler runs with. */
 export interface Ctx {
   widgets: Api<Widget>;
-  configMaps: Api<V1ConfigMap>;
+  configMaps: Api<ConfigMap>;
 }
 export declare const ctx: Ctx;
 export declare function reconcile(widget: Widget, ctx: Ctx): Promise<Action>;

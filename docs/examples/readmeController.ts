@@ -1,11 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { Api, ConfigMap } from '@kube-rx/core';
 import { Action, Controller, perKeyBackoff } from '@kube-rx/controller';
 
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromDefault();
-const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default');
+const configMaps = Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default');
 
 new Controller(configMaps)
   .shutdownOnSignal()

@@ -1,5 +1,5 @@
 // Client-level retries (docs/error-handling.md): for every call of an Api, or for one call.
-import { KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { firstValueFrom } from 'rxjs';
 import { Api, ConfigMap, createLogger, exponentialBackoff, retryPolicy } from '@kube-rx/core';
 
@@ -9,10 +9,10 @@ const logger = createLogger({ component: 'retries' });
 
 // #region api
 // Every call but watch: 429/503/504 retried up to 3 times, 500 ms → 5 s, never before Retry-After.
-const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default', { retry: true });
+const configMaps = Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default', { retry: true });
 
 // Or with your own policy: more retries, and also 500 and 502.
-const patientConfigMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default', {
+const patientConfigMaps = Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default', {
   retry: { statuses: [429, 500, 502, 503, 504], maxRetries: 6 },
 });
 // #endregion

@@ -1,11 +1,11 @@
 // A deadline around one API call (docs/error-handling.md).
-import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { firstValueFrom } from 'rxjs';
 import { Api, Pod, isHttpError, retryPolicy, withTimeout } from '@kube-rx/core';
 
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromDefault();
-const pods = Api.namespaced<V1Pod>(kubeConfig, Pod, 'default');
+const pods = Api.namespaced<Pod>(kubeConfig, Pod, 'default');
 
 // #region timeout
 try {

@@ -1,12 +1,12 @@
 // Watchers with backoff (docs/error-handling.md): the default schedule, and a custom one.
-import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { map } from 'rxjs';
 import { Api, Pod, backoff, createLogger, defaultBackoff, exponentialBackoff } from '@kube-rx/core';
 import { isWatcherError, watcher } from '@kube-rx/watcher';
 
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromDefault();
-const pods = Api.namespaced<V1Pod>(kubeConfig, Pod, 'default');
+const pods = Api.namespaced<Pod>(kubeConfig, Pod, 'default');
 const logger = createLogger({ component: 'pod-watcher' });
 
 // #region none

@@ -1,5 +1,4 @@
 // Fault-injection recipes of docs/testing.md, against the in-memory API server over real HTTP.
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { lastValueFrom, Subscription } from 'rxjs';
 import { Api, ConfigMap, defaultBackoff, exponentialBackoff } from '@kube-rx/core';
 import { startTestApiServer, type RequestLogEntry, type TestApiServer } from '@kube-rx/testing';
@@ -7,12 +6,12 @@ import { createStore, reflect, watcher, type Store } from '@kube-rx/watcher';
 
 // #region setup
 let server: TestApiServer;
-let configMaps: Api<V1ConfigMap>;
+let configMaps: Api<ConfigMap>;
 let running: Subscription; // everything a test starts, stopped even when the test fails
 beforeEach(async () => {
   running = new Subscription();
   server = await startTestApiServer();
-  configMaps = Api.namespaced<V1ConfigMap>(server.kubeConfig(), ConfigMap, 'default');
+  configMaps = Api.namespaced<ConfigMap>(server.kubeConfig(), ConfigMap, 'default');
 });
 afterEach(async () => {
   running.unsubscribe(); // first the clients (or their backoff keeps retrying)...
@@ -21,9 +20,9 @@ afterEach(async () => {
 // #endregion
 
 /** A watcher + store, as a controller has them; resolves when the first list is cached. */
-async function cache(): Promise<Store<V1ConfigMap>> {
+async function cache(): Promise<Store<ConfigMap>> {
   await lastValueFrom(configMaps.create({ metadata: { name: 'existing' } }));
-  const { store, writer } = createStore<V1ConfigMap>();
+  const { store, writer } = createStore<ConfigMap>();
   running.add(watcher(configMaps).pipe(defaultBackoff(), reflect(writer)).subscribe());
   await store.ready();
   await server.waitForWatches(1, 'configmaps');
@@ -37,7 +36,7 @@ async function request(match: (entry: RequestLogEntry) => boolean, timeoutMs = 1
 
 test('a short 503 storm is absorbed by the client-level retry', async () => {
   // #region storm
-  const retrying = Api.namespaced<V1ConfigMap>(server.kubeConfig(), ConfigMap, 'default', {
+  const retrying = Api.namespaced<ConfigMap>(server.kubeConfig(), ConfigMap, 'default', {
     retry: { strategy: exponentialBackoff({ initialDelay: 20, maxDelay: 50 }) },
   });
   const storm = server.faults.inject({

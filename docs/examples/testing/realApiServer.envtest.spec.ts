@@ -1,6 +1,5 @@
 // "Testing against a real API server" in docs/testing.md: a watcher and an RBAC check against a
 // real kube-apiserver started by startEnvtest().
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, Subscription } from 'rxjs';
 import { Api, ConfigMap, defaultBackoff, isApiError } from '@kube-rx/core';
 import { startEnvtest, type Envtest } from '@kube-rx/testing';
@@ -24,9 +23,9 @@ describeEnvtest('against a real kube-apiserver', () => {
 
   // #region watch
   it('caches what the apiserver holds, and keeps up after it restarts', async () => {
-    const configMaps = Api.namespaced<V1ConfigMap>(envtest.kubeConfig(), ConfigMap, 'default');
+    const configMaps = Api.namespaced<ConfigMap>(envtest.kubeConfig(), ConfigMap, 'default');
     await firstValueFrom(configMaps.create({ metadata: { name: 'before' } }));
-    const { store, writer } = createStore<V1ConfigMap>();
+    const { store, writer } = createStore<ConfigMap>();
     running.add(watcher(configMaps).pipe(defaultBackoff(), reflect(writer)).subscribe());
     await store.ready();
 
@@ -43,7 +42,7 @@ describeEnvtest('against a real kube-apiserver', () => {
 
   // #region rbac
   it('shows what RBAC denies to a user without bindings', async () => {
-    const asViewer = Api.namespaced<V1ConfigMap>(
+    const asViewer = Api.namespaced<ConfigMap>(
       envtest.kubeConfigFor('viewer'),
       ConfigMap,
       'default',

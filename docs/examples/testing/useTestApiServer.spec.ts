@@ -1,5 +1,4 @@
 // #region harness
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Api, ConfigMap, Patch } from '@kube-rx/core';
 import { Action, Controller, perKeyBackoff } from '@kube-rx/controller';
@@ -11,9 +10,9 @@ import { awaitCondition } from '@kube-rx/watcher';
 const harness = useTestApiServer({ beforeEach, afterEach });
 
 it('labels every ConfigMap it sees', async () => {
-  const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
   await lastValueFrom(configMaps.create({ metadata: { name: 'app' } }));
-  const label = async (cm: V1ConfigMap) => {
+  const label = async (cm: ConfigMap) => {
     const patch = Patch.merge({ metadata: { labels: { seen: 'yes' } } });
     await lastValueFrom(configMaps.patch(cm.metadata?.name ?? '', patch));
     return Action.awaitChange();

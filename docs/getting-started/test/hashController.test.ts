@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Api, ConfigMap, Patch } from '@kube-rx/core';
 import { useTestApiServer } from '@kube-rx/testing';
 import { awaitCondition } from '@kube-rx/watcher';
 import { HASH_ANNOTATION, hashController } from '../src/hashController.js';
 
-const hashOf = (cm: V1ConfigMap | undefined) => cm?.metadata?.annotations?.[HASH_ANNOTATION];
+const hashOf = (cm: ConfigMap | undefined) => cm?.metadata?.annotations?.[HASH_ANNOTATION];
 
 describe('hash controller', () => {
   // A fresh in-memory API server before each test; after each test, passed or failed, what
@@ -16,7 +15,7 @@ describe('hash controller', () => {
 
   it('annotates labelled ConfigMaps with a hash of their data, and updates it on change', async () => {
     const kubeConfig = harness.kubeConfig();
-    const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default');
+    const configMaps = Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default');
     await lastValueFrom(
       configMaps.create({
         metadata: { name: 'app', labels: { 'example.com/hash': 'true' } },
@@ -39,7 +38,7 @@ describe('hash controller', () => {
 
   it('leaves ConfigMaps without the label alone', async () => {
     const kubeConfig = harness.kubeConfig();
-    const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default');
+    const configMaps = Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default');
     await lastValueFrom(configMaps.create({ metadata: { name: 'other' }, data: { mode: 'fast' } }));
     await lastValueFrom(
       configMaps.create({

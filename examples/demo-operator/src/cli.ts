@@ -25,8 +25,9 @@ with a scripted run of faults; it ends by itself and exits 0 only if everything 
 Options:
   --kubeconfig <path>     run against a real cluster instead (an exported KUBECONFIG alone does
                           not switch): no embedded server, no fault script, runs until Ctrl-C (or
-                          --duration). Needs manifests/crd.yaml applied and the permissions of
-                          manifests/rbac.yaml.
+                          --duration). Needs the CRD applied (npm run kube-rx -- crd
+                          examples/demo-operator/src/configMapGenerator.ts | kubectl apply -f -)
+                          and the permissions of manifests/rbac.yaml.
   --log-format <format>   pretty | json | auto (default auto: pretty with colors on a terminal,
                           JSON otherwise)
   --duration <seconds>    stop after this long (default 20 with the embedded server; unbounded

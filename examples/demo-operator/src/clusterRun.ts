@@ -36,7 +36,7 @@ export async function runAgainstCluster(config: ClusterRunConfig): Promise<DemoS
   } catch (error) {
     if (isApiError(error, 404)) {
       throw new Error(
-        'the ConfigMapGenerator CRD is not installed: kubectl apply -f examples/demo-operator/manifests/crd.yaml',
+        'the ConfigMapGenerator CRD is not installed: npm run --silent kube-rx -- crd examples/demo-operator/src/configMapGenerator.ts | kubectl apply -f -',
         { cause: error },
       );
     }

@@ -1,40 +1,65 @@
-import type { ApiResource, KubeObject } from '@kube-rx/core';
-import type { Condition } from '@kube-rx/controller';
+import { defineCustomResource, Type, type ObjectOf, type Static } from '@kube-rx/core';
+import { conditionsSchema } from '@kube-rx/controller';
 
-/** The ConfigMapGenerator custom resource (manifests/crd.yaml), as the operator sees it. */
-export const ConfigMapGeneratorResource: ApiResource = Object.freeze({
+const spec = Type.Object({
+  data: Type.Record(Type.String(), Type.String(), {
+    description:
+      'Keys and values of every generated ConfigMap. Keys must be valid ConfigMap keys ([-._a-zA-Z0-9]+); the operator reports an invalid key as a Ready=False condition with reason InvalidSpec instead of retrying.',
+  }),
+  replicas: Type.Optional(
+    Type.Integer({
+      description: 'How many ConfigMaps to generate, named <name>-0 ... <name>-<replicas-1>.',
+      minimum: 1,
+      maximum: 10,
+      default: 1,
+    }),
+  ),
+  labels: Type.Optional(
+    Type.Record(Type.String(), Type.String(), {
+      description: 'Extra labels put on every generated ConfigMap.',
+    }),
+  ),
+});
+
+const status = Type.Object({
+  observedGeneration: Type.Optional(Type.Integer({ format: 'int64' })),
+  configMaps: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'Names of the ConfigMaps the operator currently maintains.',
+    }),
+  ),
+  conditions: Type.Optional(conditionsSchema()),
+});
+
+/**
+ * The ConfigMapGenerator custom resource: its type, its CRD (`npm run kube-rx -- crd
+ * examples/demo-operator/src/configMapGenerator.ts`) and the validator every object read from
+ * the server goes through, all from the schemas above.
+ */
+export const ConfigMapGenerator = defineCustomResource({
   group: 'demo.kube-rx.dev',
   version: 'v1alpha1',
   kind: 'ConfigMapGenerator',
-  plural: 'configmapgenerators',
   namespaced: true,
+  spec,
+  status,
+  shortNames: ['cmg'],
+  printerColumns: [
+    { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ],
 });
 
+/** A ConfigMapGenerator object. */
+export type ConfigMapGenerator = ObjectOf<typeof ConfigMapGenerator>;
+
 /** What a ConfigMapGenerator asks for. */
-export interface ConfigMapGeneratorSpec {
-  /** Keys and values of every generated ConfigMap. */
-  data?: Record<string, string>;
-  /** How many ConfigMaps to generate (`<name>-0` ... `<name>-<replicas-1>`). Default `1`. */
-  replicas?: number;
-  /** Extra labels on every generated ConfigMap. */
-  labels?: Record<string, string>;
-}
+export type ConfigMapGeneratorSpec = Static<typeof spec>;
 
 /** What the operator reports back. */
-export interface ConfigMapGeneratorStatus {
-  /** `metadata.generation` of the spec the status describes. */
-  observedGeneration?: number;
-  /** Names of the ConfigMaps currently maintained (the inventory used to prune). */
-  configMaps?: string[];
-  /** `Ready` with reason `Generated`, `InvalidSpec` or `ReconcileFailed`. */
-  conditions?: Condition[];
-}
-
-/** A ConfigMapGenerator object. */
-export interface ConfigMapGenerator extends KubeObject {
-  spec?: ConfigMapGeneratorSpec;
-  status?: ConfigMapGeneratorStatus;
-}
+export type ConfigMapGeneratorStatus = Static<typeof status>;
 
 /** Finalizer that keeps a generator until its ConfigMaps are deleted. */
 export const GENERATOR_FINALIZER = 'demo.kube-rx.dev/cleanup';

@@ -1,9 +1,5 @@
 import { apiVersionOf } from '@kube-rx/core';
-import {
-  ConfigMapGeneratorResource,
-  type ConfigMapGenerator,
-  type ConfigMapGeneratorSpec,
-} from './configMapGenerator.js';
+import { ConfigMapGenerator, type ConfigMapGeneratorSpec } from './configMapGenerator.js';
 
 /** Namespace the scripted demo works in. */
 export const DEMO_NAMESPACE = 'kube-rx-demo';
@@ -16,8 +12,8 @@ export const DELETED_GENERATOR = 'shared-settings';
 
 function generator(name: string, spec: ConfigMapGeneratorSpec): ConfigMapGenerator {
   return {
-    apiVersion: apiVersionOf(ConfigMapGeneratorResource),
-    kind: ConfigMapGeneratorResource.kind,
+    apiVersion: apiVersionOf(ConfigMapGenerator),
+    kind: ConfigMapGenerator.kind,
     metadata: { name, namespace: DEMO_NAMESPACE },
     spec,
   };

@@ -1,11 +1,5 @@
-import type { V1ConfigMap } from '@kubernetes/client-node';
-import { apiVersionOf } from '@kube-rx/core';
-import {
-  ConfigMapGeneratorResource,
-  GENERATOR_LABEL,
-  generatedName,
-  type ConfigMapGenerator,
-} from './configMapGenerator.js';
+import { controllerOwnerRef, type ConfigMap } from '@kube-rx/core';
+import { ConfigMapGenerator, GENERATOR_LABEL, generatedName } from './configMapGenerator.js';
 import type { ValidSpec } from './validateSpec.js';
 
 /**
@@ -17,7 +11,7 @@ export function desiredConfigMap(
   generator: ConfigMapGenerator,
   spec: ValidSpec,
   index: number,
-): V1ConfigMap {
+): ConfigMap {
   const name = generator.metadata?.name ?? '';
   return {
     apiVersion: 'v1',
@@ -26,23 +20,14 @@ export function desiredConfigMap(
       name: generatedName(name, index),
       namespace: generator.metadata?.namespace ?? 'default',
       labels: { ...spec.labels, [GENERATOR_LABEL]: name },
-      ownerReferences: [
-        {
-          apiVersion: apiVersionOf(ConfigMapGeneratorResource),
-          kind: ConfigMapGeneratorResource.kind,
-          name,
-          uid: generator.metadata?.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerOwnerRef(generator, ConfigMapGenerator)],
     },
     data: { ...spec.data },
   };
 }
 
 /** Whether `actual` already has what `desired` asks for (data, our labels, our owner). */
-export function configMapMatches(actual: V1ConfigMap, desired: V1ConfigMap): boolean {
+export function configMapMatches(actual: ConfigMap, desired: ConfigMap): boolean {
   const owner = desired.metadata?.ownerReferences?.[0];
   const owned = (actual.metadata?.ownerReferences ?? []).some((ref) => ref.uid === owner?.uid);
   const labels = actual.metadata?.labels ?? {};

@@ -1,7 +1,6 @@
 import { firstValueFrom } from 'rxjs';
-import type { Api, KubeObject } from '@kube-rx/core';
+import type { Api, ConfigMap, KubeObject } from '@kube-rx/core';
 import { getCondition } from '@kube-rx/controller';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { GENERATOR_LABEL, type ConfigMapGenerator } from './configMapGenerator.js';
 import { configMapMatches, desiredConfigMap } from './desiredConfigMap.js';
 import { isGeneratorError } from './generatorError.js';
@@ -37,13 +36,13 @@ export interface DesiredStateReport {
 export interface ClusterReader {
   generators(): Promise<ConfigMapGenerator[]>;
   /** The generated ConfigMaps (those with the generator label). */
-  generatedConfigMaps(): Promise<V1ConfigMap[]>;
+  generatedConfigMaps(): Promise<ConfigMap[]>;
 }
 
 /** Reads through the API (one LIST of each kind), in `namespace` or in all namespaces. */
 export function apiReader(
   generators: Api<ConfigMapGenerator>,
-  configMaps: Api<V1ConfigMap>,
+  configMaps: Api<ConfigMap>,
   namespace?: string,
 ): ClusterReader {
   const scoped = <K extends KubeObject>(api: Api<K>) =>
@@ -81,13 +80,13 @@ export async function checkDesiredState(reader: ClusterReader): Promise<DesiredS
   };
 }
 
-function configMapKey(configMap: V1ConfigMap): string {
+function configMapKey(configMap: ConfigMap): string {
   return `${configMap.metadata?.namespace ?? ''}/${configMap.metadata?.name ?? ''}`;
 }
 
 function compare(
   generator: ConfigMapGenerator,
-  configMaps: Map<string, V1ConfigMap>,
+  configMaps: Map<string, ConfigMap>,
 ): { state: GeneratorState; wantedNames: string[] } {
   const name = `${generator.metadata?.namespace ?? ''}/${generator.metadata?.name ?? ''}`;
   const generation = generator.metadata?.generation;

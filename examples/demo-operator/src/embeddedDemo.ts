@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { load } from 'js-yaml';
 import { lastValueFrom } from 'rxjs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -8,15 +6,10 @@ import {
   ConfigMap,
   CustomResourceDefinition,
   exponentialBackoff,
-  type KubeObject,
   type Logger,
 } from '@kube-rx/core';
 import { startTestApiServer, type TestApiServer } from '@kube-rx/testing';
-import {
-  ConfigMapGeneratorResource,
-  GENERATOR_LABEL,
-  type ConfigMapGenerator,
-} from './configMapGenerator.js';
+import { ConfigMapGenerator, GENERATOR_LABEL } from './configMapGenerator.js';
 import { DemoStats } from './demoStats.js';
 import { DEMO_NAMESPACE, demoGenerators } from './demoResources.js';
 import {
@@ -42,11 +35,9 @@ export interface EmbeddedDemoConfig {
   signal?: AbortSignal;
 }
 
-const CRD_MANIFEST = new URL('../manifests/crd.yaml', import.meta.url);
-
 /**
- * The `npm start` run: starts the embedded API server, installs the CRD from
- * `manifests/crd.yaml` through the API (as `kubectl apply` would), creates the demo generators,
+ * The `npm start` run: starts the embedded API server, installs the CRD generated from the
+ * `ConfigMapGenerator` definition through the API (as `kubectl apply` would), creates the demo generators,
  * runs the operator, plays the fault script, waits until the state converges (or the deadline),
  * stops the operator gracefully and returns the summary.
  */
@@ -104,14 +95,15 @@ export async function runEmbeddedDemo(config: EmbeddedDemoConfig): Promise<DemoS
 }
 
 async function installCrd(kubeConfig: KubeConfig): Promise<void> {
-  const crd = load(await readFile(CRD_MANIFEST, 'utf8')) as KubeObject;
-  await lastValueFrom(Api.cluster<KubeObject>(kubeConfig, CustomResourceDefinition).create(crd));
+  await lastValueFrom(
+    Api.cluster(kubeConfig, CustomResourceDefinition).create(ConfigMapGenerator.crdManifest()),
+  );
 }
 
 async function createDemoGenerators(kubeConfig: KubeConfig): Promise<void> {
   const generators = Api.namespaced<ConfigMapGenerator>(
     kubeConfig,
-    ConfigMapGeneratorResource,
+    ConfigMapGenerator,
     DEMO_NAMESPACE,
   );
   for (const generator of demoGenerators()) await lastValueFrom(generators.create(generator));
@@ -120,8 +112,7 @@ async function createDemoGenerators(kubeConfig: KubeConfig): Promise<void> {
 // Reads the server's store directly, so that polling adds nothing to the request log.
 function serverReader(server: TestApiServer): ClusterReader {
   return {
-    generators: async () =>
-      server.list(ConfigMapGeneratorResource, DEMO_NAMESPACE) as ConfigMapGenerator[],
+    generators: async () => server.list(ConfigMapGenerator, DEMO_NAMESPACE) as ConfigMapGenerator[],
     generatedConfigMaps: async () =>
       server
         .list(ConfigMap, DEMO_NAMESPACE)

@@ -3,12 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import { Api, ConfigMap, Patch, type Logger } from '@kube-rx/core';
 import { getCondition } from '@kube-rx/controller';
 import type { RequestLogEntry, TestApiServer } from '@kube-rx/testing';
-import type { V1ConfigMap } from '@kubernetes/client-node';
-import {
-  ConfigMapGeneratorResource,
-  GENERATOR_LABEL,
-  type ConfigMapGenerator,
-} from './configMapGenerator.js';
+import { ConfigMapGenerator, GENERATOR_LABEL } from './configMapGenerator.js';
 import { DELETED_GENERATOR, DEMO_NAMESPACE, INVALID_GENERATOR } from './demoResources.js';
 
 /** Options of {@link playFaultScript}. */
@@ -75,7 +70,7 @@ export async function playFaultScript(config: FaultScriptConfig): Promise<FaultS
   const waitFor = (what: string, check: () => boolean, timeoutMs = 15_000) =>
     poll(what, check, timeoutMs, signal);
   const generator = (name: string) =>
-    server.get(ConfigMapGeneratorResource, DEMO_NAMESPACE, name) as ConfigMapGenerator | undefined;
+    server.get(ConfigMapGenerator, DEMO_NAMESPACE, name) as ConfigMapGenerator | undefined;
   const readyFor = (name: string, status: 'True' | 'False', reason?: string) => {
     const object = generator(name);
     const ready = getCondition(object?.status?.conditions, 'Ready');
@@ -88,7 +83,7 @@ export async function playFaultScript(config: FaultScriptConfig): Promise<FaultS
   };
   const validNames = () =>
     server
-      .list(ConfigMapGeneratorResource, DEMO_NAMESPACE)
+      .list(ConfigMapGenerator, DEMO_NAMESPACE)
       .map((object) => object.metadata?.name ?? '')
       .filter((name) => name !== INVALID_GENERATOR);
 
@@ -111,7 +106,7 @@ export async function playFaultScript(config: FaultScriptConfig): Promise<FaultS
     step('503 storm', 'ConfigMap reads and writes answer 503 while two specs change');
     const storm = server.faults.inject({
       resource: 'configmaps',
-      verb: ['get', 'create', 'update', 'delete'],
+      verb: ['get', 'create', 'update', 'patch', 'delete'],
       status: 503,
       times: 18,
     });
@@ -192,10 +187,10 @@ function userClients(server: TestApiServer) {
   const kubeConfig = server.kubeConfig();
   const generators = Api.namespaced<ConfigMapGenerator>(
     kubeConfig,
-    ConfigMapGeneratorResource,
+    ConfigMapGenerator,
     DEMO_NAMESPACE,
   );
-  const configMaps = Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default');
   let touches = 0;
   return {
     editData: (name: string, data: Record<string, string | null>) =>

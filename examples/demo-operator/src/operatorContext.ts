@@ -1,12 +1,8 @@
 import { hostname } from 'node:os';
-import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Api, ConfigMap, type BackoffStrategy, type Logger, type RetryPolicy } from '@kube-rx/core';
 import { Recorder } from '@kube-rx/controller';
-import {
-  ConfigMapGeneratorResource,
-  OPERATOR_NAME,
-  type ConfigMapGenerator,
-} from './configMapGenerator.js';
+import { ConfigMapGenerator, OPERATOR_NAME } from './configMapGenerator.js';
 import type { DemoStats } from './demoStats.js';
 
 /** What every reconcile and the error policy get as `ctx`. */
@@ -14,7 +10,7 @@ export interface OperatorContext {
   /** ConfigMapGenerators in all namespaces (`inNamespace(ns)` for single-object calls). */
   generators: Api<ConfigMapGenerator>;
   /** ConfigMaps in all namespaces. */
-  configMaps: Api<V1ConfigMap>;
+  configMaps: Api<ConfigMap>;
   /** Publishes events.k8s.io/v1 Events about generators. */
   recorder: Recorder;
   logger: Logger;
@@ -53,11 +49,11 @@ export function createOperatorContext(
     },
   };
   return {
-    generators: Api.all<ConfigMapGenerator>(kubeConfig, ConfigMapGeneratorResource, {
+    generators: Api.all<ConfigMapGenerator>(kubeConfig, ConfigMapGenerator, {
       retry,
       logger: clientLogger,
     }),
-    configMaps: Api.all<V1ConfigMap>(kubeConfig, ConfigMap, { retry, logger: clientLogger }),
+    configMaps: Api.all<ConfigMap>(kubeConfig, ConfigMap, { retry, logger: clientLogger }),
     recorder: new Recorder(kubeConfig, {
       reportingController: OPERATOR_NAME,
       reportingInstance: hostname(),

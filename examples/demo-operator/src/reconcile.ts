@@ -1,6 +1,5 @@
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
-import { isApiError, objectKey, objectRef, Patch, permanent } from '@kube-rx/core';
+import { type ConfigMap, isApiError, objectKey, objectRef, Patch, permanent } from '@kube-rx/core';
 import {
   Action,
   finalizer,
@@ -8,7 +7,11 @@ import {
   setCondition,
   type EventInput,
 } from '@kube-rx/controller';
-import { GENERATOR_FINALIZER, type ConfigMapGenerator } from './configMapGenerator.js';
+import {
+  GENERATOR_FINALIZER,
+  OPERATOR_NAME,
+  type ConfigMapGenerator,
+} from './configMapGenerator.js';
 import { configMapMatches, desiredConfigMap } from './desiredConfigMap.js';
 import { GeneratorError } from './generatorError.js';
 import type { OperatorContext } from './operatorContext.js';
@@ -96,22 +99,16 @@ async function cleanupGenerator(
   return Action.awaitChange();
 }
 
-async function ensureConfigMap(desired: V1ConfigMap, ctx: OperatorContext): Promise<Outcome> {
+async function ensureConfigMap(desired: ConfigMap, ctx: OperatorContext): Promise<Outcome> {
   const name = desired.metadata?.name ?? '';
   const configMaps = ctx.configMaps.inNamespace(desired.metadata?.namespace ?? 'default');
   try {
     const current = await firstValueFrom(configMaps.getOpt(name));
-    if (current === undefined) {
-      await lastValueFrom(configMaps.create(desired));
-      return 'created';
-    }
-    if (configMapMatches(current, desired)) return 'unchanged';
-    // The resourceVersion makes this an optimistic write: a concurrent change gives a 409,
-    // which the error policy answers with a quick requeue.
-    const resourceVersion = current.metadata?.resourceVersion;
-    const metadata = { ...desired.metadata, ...(resourceVersion ? { resourceVersion } : {}) };
-    await lastValueFrom(configMaps.replace(name, { ...desired, metadata }));
-    return 'updated';
+    if (current !== undefined && configMapMatches(current, desired)) return 'unchanged';
+    // Server-side apply: the operator owns the fields it sets (data, its labels, the owner
+    // reference), creates the ConfigMap if needed, and leaves fields others set alone.
+    await lastValueFrom(configMaps.apply(desired, { fieldManager: OPERATOR_NAME, force: true }));
+    return current === undefined ? 'created' : 'updated';
   } catch (error) {
     throw new GeneratorError('ConfigMapWriteFailed', `writing ConfigMap ${name} failed`, {
       cause: error,

@@ -1,15 +1,9 @@
 import type { Observable } from 'rxjs';
 import { Subject, share, type Subscription } from 'rxjs';
 import { refKey } from '@kube-rx/core';
-import { generation } from '@kube-rx/watcher';
-import {
-  Controller,
-  formatReconcileReason,
-  type ControllerError,
-  type ReconcileOk,
-} from '@kube-rx/controller';
+import { formatReconcileReason, type ControllerError, type ReconcileOk } from '@kube-rx/controller';
 import type { Result } from 'ts-results';
-import type { ConfigMapGenerator } from './configMapGenerator.js';
+import { generatorController } from './generatorController.js';
 import { generatorErrorPolicy, type GeneratorErrorPolicyConfig } from './errorPolicy.js';
 import type { OperatorContext } from './operatorContext.js';
 import { reconcileGenerator } from './reconcile.js';
@@ -37,11 +31,7 @@ export interface RunningOperator {
 export function runOperator(ctx: OperatorContext, config: RunOperatorConfig = {}): RunningOperator {
   const shutdown$ = new Subject<void>();
   const logger = ctx.logger.child({ component: 'controller' });
-  const results$ = new Controller<ConfigMapGenerator>(ctx.generators)
-    // The reconciler writes status (conditions, observedGeneration), which does not bump
-    // metadata.generation: with this predicate those writes do not trigger another reconcile.
-    .withPredicate(generation)
-    .owns(ctx.configMaps)
+  const results$ = generatorController(ctx)
     .withConfig({ concurrency: config.concurrency ?? 4, logger })
     .gracefulShutdownOn(shutdown$)
     .run(reconcileGenerator, generatorErrorPolicy(config), ctx)

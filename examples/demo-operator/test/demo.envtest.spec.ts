@@ -17,7 +17,7 @@ import {
 } from '@kube-rx/core';
 import { startEnvtest, type Envtest } from '@kube-rx/testing';
 import { describeEnvtest } from '../../../packages/testing/test/envtest/describeEnvtest.js';
-import { ConfigMapGeneratorResource } from '../src/configMapGenerator.js';
+import { ConfigMapGenerator } from '../src/configMapGenerator.js';
 import { DEMO_NAMESPACE, demoGenerators } from '../src/demoResources.js';
 
 // `npm start -- --kubeconfig ...` against a real kube-apiserver, as the ServiceAccount of
@@ -99,14 +99,10 @@ describeEnvtest('demo operator in cluster mode against kube-apiserver', () => {
     await firstValueFrom(
       Api.cluster<KubeObject>(admin, Namespace).create({ metadata: { name: DEMO_NAMESPACE } }),
     );
-    for (const object of [...manifests('crd.yaml'), ...manifests('rbac.yaml')]) {
+    for (const object of [ConfigMapGenerator.crdManifest(), ...manifests('rbac.yaml')]) {
       await applyManifest(envtest, object);
     }
-    const generators = Api.namespaced<KubeObject>(
-      admin,
-      ConfigMapGeneratorResource,
-      DEMO_NAMESPACE,
-    );
+    const generators = Api.namespaced<KubeObject>(admin, ConfigMapGenerator, DEMO_NAMESPACE);
     // The CRD is served once it is Established; creating a generator before that gets 404.
     const deadline = Date.now() + 20_000;
     for (;;) {

@@ -74,7 +74,7 @@ describe('finalizer', () => {
     const api = fakeApi();
     const deleting = object({
       finalizers: ['other/one', NAME, 'other/two'],
-      deletionTimestamp: new Date(0),
+      deletionTimestamp: '1970-01-01T00:00:00Z',
     });
     const action = await firstValueFrom(
       finalizer(api, NAME, deleting, (event) =>
@@ -90,7 +90,7 @@ describe('finalizer', () => {
 
   it('counts removing the finalizer from an object that is already gone (404) as done', async () => {
     const gone = new ApiError({ code: 404, reason: 'NotFound', message: 'widgets "w1" not found' });
-    const deleting = object({ finalizers: [NAME], deletionTimestamp: new Date(0) });
+    const deleting = object({ finalizers: [NAME], deletionTimestamp: '1970-01-01T00:00:00Z' });
     const action = await firstValueFrom(
       finalizer(fakeApi(gone), NAME, deleting, () => Action.requeue(3)),
     );
@@ -105,7 +105,7 @@ describe('finalizer', () => {
 
   it('keeps the finalizer when cleanup fails', async () => {
     const api = fakeApi();
-    const deleting = object({ finalizers: [NAME], deletionTimestamp: new Date(0) });
+    const deleting = object({ finalizers: [NAME], deletionTimestamp: '1970-01-01T00:00:00Z' });
     const failure = new Error('external system down');
     const error = await firstValueFrom(
       finalizer(api, NAME, deleting, () => {
@@ -120,7 +120,10 @@ describe('finalizer', () => {
   it('does nothing for an object being deleted without our finalizer', async () => {
     const api = fakeApi();
     const handler = jest.fn(() => Action.requeue(1));
-    const deleting = object({ finalizers: ['other/one'], deletionTimestamp: new Date(0) });
+    const deleting = object({
+      finalizers: ['other/one'],
+      deletionTimestamp: '1970-01-01T00:00:00Z',
+    });
     expect(await firstValueFrom(finalizer(api, NAME, deleting, handler))).toBe(
       Action.awaitChange(),
     );
@@ -147,7 +150,7 @@ describe('finalizer', () => {
       finalizer(
         fakeApi(patchFailure),
         NAME,
-        object({ finalizers: [NAME], deletionTimestamp: new Date(0) }),
+        object({ finalizers: [NAME], deletionTimestamp: '1970-01-01T00:00:00Z' }),
         () => Action.awaitChange(),
       ),
     ).catch((e: unknown) => e);

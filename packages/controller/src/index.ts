@@ -77,6 +77,8 @@ export type {
   ConditionStatus,
   SetConditionConfig,
 } from './conditions/condition.js';
+export { conditionSchema, conditionsSchema } from './conditions/conditionsSchema.js';
+export type { ConditionSchemaProperties } from './conditions/conditionsSchema.js';
 
 // Events
 export { Recorder } from './events/recorder.js';
@@ -98,3 +100,11 @@ export { ControllerMetrics } from './metrics/controllerMetrics.js';
 export type { ControllerMetricsConfig, ReconcileResultLabel } from './metrics/controllerMetrics.js';
 export { startHealthServer } from './metrics/healthServer.js';
 export type { HealthServer, HealthServerConfig } from './metrics/healthServer.js';
+
+// Manifests from code (what the kube-rx CLI prints)
+export { clusterRole } from './manifests/clusterRole.js';
+export type { ClusterRole, ClusterRoleConfig, PolicyRule } from './manifests/clusterRole.js';
+export { crdManifests, isCustomResource } from './manifests/crdManifests.js';
+export { manifestYaml } from './manifests/manifestYaml.js';
+export { accessTo, describesAccess } from './manifests/resourceAccess.js';
+export type { DescribesAccess, RbacVerb, ResourceAccess } from './manifests/resourceAccess.js';

@@ -1,10 +1,5 @@
 import { Api, EventsV1Event, Lease, objectRef } from '@kube-rx/core';
-import {
-  leaderElection,
-  Recorder,
-  type EventsV1EventObject,
-  type LeaseObject,
-} from '@kube-rx/controller';
+import { leaderElection, Recorder, type LeaseObject } from '@kube-rx/controller';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { eventually, NAMESPACE, startHarness, widget, type Harness } from './support.js';
 
@@ -74,7 +69,7 @@ describe('Recorder against the test API server', () => {
     await recorder.publish(event, objectRef(created));
     await recorder.publish({ ...event, reason: 'Other' }, objectRef(created));
     const events = await firstValueFrom(
-      Api.namespaced<EventsV1EventObject>(server.kubeConfig(), EventsV1Event, NAMESPACE).list(),
+      Api.namespaced(server.kubeConfig(), EventsV1Event, NAMESPACE).list(),
     );
     expect(events.items).toHaveLength(2);
     const series = events.items.find((e) => e.reason === 'InvalidSpec')!;

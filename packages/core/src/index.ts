@@ -23,10 +23,10 @@ export { redactSecrets } from './errors/redact.js';
 export { KUBE_RX_ERROR, brandError, hasErrorBrand } from './errors/kubeErrorBrand.js';
 
 // Client types
-export type { ApiResource } from './client/apiResource.js';
+export type { ApiResource, ObjectOf } from './client/apiResource.js';
+export { apiVersionOf, groupVersionPath } from './client/apiResource.js';
+// Each builtin is both its ApiResource (value) and its wire object type (type).
 export {
-  apiVersionOf,
-  groupVersionPath,
   Namespace,
   Pod,
   ConfigMap,
@@ -39,12 +39,20 @@ export {
   Lease,
   EventsV1Event,
   CustomResourceDefinition,
-} from './client/apiResource.js';
+} from './client/builtinResources.js';
 export type { ObjectRef } from './client/objectRef.js';
 export { objectRef, refKey, objectKey } from './client/objectRef.js';
+export { ownerRef, controllerOwnerRef } from './client/ownerReference.js';
 export type {
   KubeObject,
+  DynamicObject,
   ObjectMeta,
+  Time,
+  MicroTime,
+  Quantity,
+  OwnerReference,
+  LabelSelector,
+  ManagedFieldsEntry,
   ResourceVersionMatch,
   ListParams,
   WatchParams,
@@ -60,6 +68,22 @@ export type {
   DeleteParams,
 } from './client/types.js';
 export { Patch } from './client/types.js';
+
+// Custom resources from a schema. TypeBox's builder is re-exported so that schemas and the
+// validator come from the same copy.
+export { Type } from 'typebox';
+export type { Static, TSchema, TObject } from 'typebox';
+export { defineCustomResource } from './customResource/defineCustomResource.js';
+export type {
+  CustomResource,
+  CustomResourceConfig,
+  CustomObject,
+  CustomObjectOf,
+  PrinterColumn,
+} from './customResource/defineCustomResource.js';
+export { customResourceDefinition } from './customResource/customResourceDefinition.js';
+export { structuralSchema } from './customResource/structuralSchema.js';
+export type { JsonSchema } from './customResource/structuralSchema.js';
 
 // Backoff and operators
 export type { Backoff, BackoffStrategy } from './backoff/backoff.js';
@@ -89,6 +113,7 @@ export type { ErrorDescription } from './logging/describeError.js';
 
 // Api client
 export { Api } from './client/api.js';
-export type { ApiConfig } from './client/api.js';
+export type { ApiConfig, ApplyParams } from './client/api.js';
+export type { DiscoveryTarget } from './client/discovery.js';
 export { toKubeError } from './errors/toKubeError.js';
 export type { ToKubeErrorContext } from './errors/toKubeError.js';

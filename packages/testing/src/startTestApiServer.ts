@@ -77,9 +77,20 @@ export interface TestApiServer {
   readonly resourceVersion: string;
   /** Stores objects directly (status kept, upsert); returns the stored copies. */
   seed(objects: KubeObject | readonly KubeObject[]): KubeObject[];
-  /** A copy of a stored object, or undefined. */
+  /**
+   * A copy of a stored object, or undefined; typed by the resource (`get(ConfigMap, ...)` is a
+   * `ConfigMap`). Stored objects are not decoded: the server may hold what a schema rejects.
+   */
+  get<K extends KubeObject>(
+    resource: ApiResource<K>,
+    namespace: string | undefined,
+    name: string,
+  ): K | undefined;
+  /** A copy of a stored object of a resource named by plural (or an untyped resource), or undefined. */
   get(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined;
-  /** Copies of the stored objects of a resource (in one namespace, or all). */
+  /** Copies of the stored objects of a resource (in one namespace, or all), typed by the resource. */
+  list<K extends KubeObject>(resource: ApiResource<K>, namespace?: string): K[];
+  /** Copies of the stored objects of a resource named by plural (or an untyped resource). */
   list(resource: ResourceName, namespace?: string): KubeObject[];
   /** Serves a custom resource from now on (re-registering replaces the definition, keeps objects). */
   registerCustomResource(definition: CustomResourceConfig): void;
@@ -264,11 +275,11 @@ export async function startTestApiServer(config: TestApiServerConfig = {}): Prom
         return seedObject(context, definition, object).clone();
       });
     },
-    get: (resource, namespace, name) => {
+    get: (resource: ResourceName, namespace: string | undefined, name: string) => {
       const definition = resolve(resource);
       return store.get(definition, definition.namespaced ? namespace : undefined, name)?.clone();
     },
-    list: (resource, namespace) =>
+    list: (resource: ResourceName, namespace?: string) =>
       store.list(resolve(resource), namespace).map((object) => object.clone()),
     registerCustomResource: (definition) => {
       registry.register(definition);

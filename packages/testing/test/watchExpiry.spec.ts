@@ -1,5 +1,5 @@
 import { Agent, get } from 'node:http';
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { ConfigMap } from '@kube-rx/core';
 import { startTestApiServer, type TestApiServer } from '@kube-rx/testing';
 import type { Json } from './support.js';
 
@@ -69,7 +69,7 @@ function watch(
 
 function seed(server: TestApiServer, count: number, round: number): void {
   for (let i = 0; i < count; i++) {
-    const configMap: V1ConfigMap = {
+    const configMap: ConfigMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: `c${i % 4}`, namespace: 'st' },

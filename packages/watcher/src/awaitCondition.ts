@@ -35,10 +35,10 @@ export interface AwaitConditionConfig {
  *
  * @example
  * ```ts
- * const isRunning = (pod: V1Pod | undefined) => pod?.status?.phase === 'Running';
+ * const isRunning = (pod: Pod | undefined) => pod?.status?.phase === 'Running';
  * const pod = await firstValueFrom(awaitCondition(pods, 'web-0', isRunning, { timeout: 60_000 }));
  *
- * const isGone = (cm: V1ConfigMap | undefined) => cm === undefined;
+ * const isGone = (cm: ConfigMap | undefined) => cm === undefined;
  * await firstValueFrom(awaitCondition(configMaps, 'scratch', isGone));
  * ```
  */

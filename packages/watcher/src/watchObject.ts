@@ -14,7 +14,7 @@ import type { WatcherEvent } from './watcherEvent.js';
  *
  * @example
  * ```ts
- * watchObject(Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, 'default'), 'app-config')
+ * watchObject(Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, 'default'), 'app-config')
  *   .pipe(defaultBackoff())
  *   .subscribe((cm) => console.log(cm ? cm.data : 'deleted'));
  * ```

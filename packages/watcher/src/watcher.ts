@@ -98,8 +98,8 @@ const REFUSED_CODES: ReadonlySet<number> = new Set([400, 403, 422]);
  *
  * @example
  * ```ts
- * const api = Api.all<V1Pod>(kubeConfig, Pod);
- * const { store, writer } = createStore<V1Pod>();
+ * const api = Api.all<Pod>(kubeConfig, Pod);
+ * const { store, writer } = createStore<Pod>();
  * watcher(api, { labelSelector: 'app=web' })
  *   .pipe(defaultBackoff(), reflect(writer), appliedObjects())
  *   .subscribe((pod) => console.log('pod changed', pod.metadata?.name));

@@ -37,6 +37,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { Result } from '../result.js';
+import { accessTo, type ResourceAccess } from '../manifests/resourceAccess.js';
 import { normalizeErrorPolicy, type ErrorPolicy } from '../errorPolicy/errorPolicy.js';
 import { applier } from './applier.js';
 import type { ApplierConfig } from './applier/applierConfig.js';
@@ -140,7 +141,7 @@ function trigger<T>(
  * @example
  * ```ts
  * const widgets = Api.namespaced<Widget>(kc, WidgetResource, 'default');
- * const configMaps = Api.namespaced<V1ConfigMap>(kc, ConfigMap, 'default');
+ * const configMaps = Api.namespaced<ConfigMap>(kc, ConfigMap, 'default');
  * new Controller(widgets)
  *   .owns(configMaps)
  *   .withConfig({ concurrency: 8, debounce: 500 })
@@ -156,6 +157,8 @@ export class Controller<K extends KubeObject> {
   readonly store: Store<K>;
   private readonly resource: ApiResource | undefined;
   private readonly triggers: Trigger[] = [];
+  // What the triggers read (for describeAccess); the main resource is added from `resource`.
+  private readonly watched: Array<{ resource: ApiResource; owned: boolean }> = [];
   private mainPredicate:
     ((source: Observable<WatcherEvent<K>>) => Observable<WatcherEvent<K>>) | undefined;
   private readonly shutdownSignals: Array<Observable<unknown>> = [];
@@ -261,6 +264,7 @@ export class Controller<K extends KubeObject> {
     }
     const { controllerOnly = false, ...watcherConfig } = config;
     const childKind = api.resource.kind;
+    this.watched.push({ resource: api.resource, owned: true });
     const owners = triggerOwners(main, { controllerOnly, childResource: api.resource });
     this.triggers.push(
       trigger(
@@ -294,11 +298,51 @@ export class Controller<K extends KubeObject> {
     if (typeof mapper !== 'function')
       throw new TypeError('Controller.watches: mapper must be a function');
     const label = `watches:${api.resource?.kind ?? 'object'}`;
+    if (api.resource) this.watched.push({ resource: api.resource, owned: false });
     const others = triggerOthers(mapper, api.resource);
     this.triggers.push(
       trigger(label, (scheduler) => watcher(api, { scheduler, ...config }), others),
     );
     return this;
+  }
+
+  /**
+   * The resources and verbs this controller needs, for RBAC (`kube-rx rbac`, `clusterRole()`):
+   * the main kind (get/list/watch, and patch/update for finalizers and metadata), its
+   * `status` (get/patch/update) and `finalizers` (update, for `blockOwnerDeletion` on owned
+   * objects); each owned kind (get/list/watch and create/update/patch/delete:
+   * a controller writes what it owns); each watched kind whose `Api` has a resource
+   * (get/list/watch). What the reconciler does beyond that (events, leases, other kinds) is not
+   * known here: `clusterRole()` adds events, and leader-election leases on request.
+   *
+   * @example
+   * ```ts
+   * for (const { group, plural, subresource, verbs } of controller.describeAccess()) {
+   *   console.log(`${group || 'core'} ${plural}${subresource ? `/${subresource}` : ''}: ${verbs.join(',')}`);
+   * }
+   * ```
+   */
+  describeAccess(): ResourceAccess[] {
+    const access: ResourceAccess[] = [];
+    const main = this.resource;
+    if (main) {
+      access.push(accessTo(main, ['get', 'list', 'watch', 'patch', 'update']));
+      access.push(accessTo(main, ['get', 'patch', 'update'], 'status'));
+      // Setting blockOwnerDeletion on owned objects needs update on the owner's finalizers
+      // where the OwnerReferencesPermissionEnforcement admission plugin is on.
+      access.push(accessTo(main, ['update'], 'finalizers'));
+    }
+    for (const { resource, owned } of this.watched) {
+      access.push(
+        accessTo(
+          resource,
+          owned
+            ? ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']
+            : ['get', 'list', 'watch'],
+        ),
+      );
+    }
+    return access;
   }
 
   /**

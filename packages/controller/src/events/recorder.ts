@@ -4,6 +4,7 @@ import {
   isApiError,
   Patch,
   refKey,
+  type ApiResource,
   type KubeObject,
   type ObjectMeta,
   type ObjectRef,
@@ -170,7 +171,7 @@ export class Recorder {
     this.api =
       typeof (client as Partial<EventsApi>).inNamespace === 'function'
         ? (client as EventsApi)
-        : Api.all<EventsV1EventObject>(client as KubeConfig, EventsV1Event);
+        : Api.all<EventsV1EventObject>(client as KubeConfig, EventsV1Event as ApiResource);
     this.config = {
       reportingController: config.reportingController,
       reportingInstance: config.reportingInstance,

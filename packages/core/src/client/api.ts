@@ -2,6 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import {
   asyncScheduler,
   catchError,
+  filter,
+  map,
   of,
   throwError,
   type MonoTypeOperatorFunction,
@@ -9,18 +11,20 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { isApiError } from '../errors/apiError.js';
-import type { SerdeError } from '../errors/serdeError.js';
+import { isSerdeError, SerdeError } from '../errors/serdeError.js';
 import type { Status } from '../errors/status.js';
 import { describeError } from '../logging/describeError.js';
 import type { Logger } from '../logging/createLogger.js';
 import { defaultLogger } from '../logging/defaultLogger.js';
 import { retryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
 import { apiVersionOf, type ApiResource } from './apiResource.js';
+import { discoverResource, type DiscoveryTarget } from './discovery.js';
 import { deleteResponse, listResponse, objectResponse, watchResponse } from './apiResponses.js';
 import { kubeFetch, serverUrl, type KubeFetchRequest, type ResponseHandler } from './kubeFetch.js';
 import { listQuery, resourcePath, watchQuery, writeQuery } from './resourceUrl.js';
 import type {
   DeleteParams,
+  DynamicObject,
   KubeObject,
   ListParams,
   ObjectList,
@@ -31,6 +35,17 @@ import type {
   WatchEvent,
   WatchParams,
 } from './types.js';
+import { Patch } from './types.js';
+
+/** Parameters of {@link Api.apply} and {@link Api.applyStatus}. */
+export interface ApplyParams {
+  /** Who owns the applied fields, e.g. `widget-operator`; required. */
+  fieldManager: string;
+  /** Take over fields another manager owns instead of failing with 409. Default `false`. */
+  force?: boolean;
+  /** Validate and answer without persisting (`dryRun=All`). Default `false`. */
+  dryRun?: boolean;
+}
 
 /** Options of an {@link Api}. */
 export interface ApiConfig {
@@ -48,8 +63,11 @@ export interface ApiConfig {
   /**
    * Called for each item a LIST or WATCH skips because it is malformed, with a `SerdeError`
    * saying why: a watch line that is not JSON or has an unknown event type, an object without
-   * `metadata` or without `metadata.name` (in a watch event or a list's `items`). The rest of the
-   * response is kept. Default: a `warn` line on `logger`.
+   * `metadata` or without `metadata.name` (in a watch event or a list's `items`), or an object
+   * its resource's `decode` rejects (a custom resource that does not match its schema: the error
+   * has `path` and `ref`; reported once per object and resourceVersion, however often a relist
+   * or re-watch brings it back). The rest of the response is kept. Default: a `warn` line on
+   * `logger`.
    */
   onInvalidItem?: (error: SerdeError) => void;
   /**
@@ -65,6 +83,9 @@ const PATCH_CONTENT_TYPES: Readonly<Record<PatchBody['type'], string>> = {
   strategic: 'application/strategic-merge-patch+json',
   apply: 'application/apply-patch+yaml',
 };
+
+// How many rejected object versions an Api remembers, so that each is reported only once.
+const REPORTED_INVALID_LIMIT = 4096;
 
 const METADATA_LIST_ACCEPT =
   'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -90,7 +111,7 @@ const METADATA_ACCEPT =
  * ```ts
  * const kc = new KubeConfig();
  * kc.loadFromDefault();
- * const configMaps = Api.namespaced<V1ConfigMap>(kc, ConfigMap, 'default', { retry: true });
+ * const configMaps = Api.namespaced(kc, ConfigMap, 'default', { retry: true }); // Api<ConfigMap>
  * const cm = await firstValueFrom(configMaps.get('app-config'));
  * configMaps.watch({ resourceVersion: cm.metadata?.resourceVersion ?? '0' }).subscribe((event) => {
  *   console.log(event.type, event.object.metadata?.name);
@@ -99,7 +120,7 @@ const METADATA_ACCEPT =
  */
 export class Api<K extends KubeObject> {
   /** The kind this client addresses. */
-  readonly resource: ApiResource;
+  readonly resource: ApiResource<K>;
   /** The namespace of every request, or `undefined` for all namespaces / cluster scope. */
   readonly namespace: string | undefined;
   /** The kubeconfig requests are authenticated with (read at every request). */
@@ -110,10 +131,13 @@ export class Api<K extends KubeObject> {
   // validated) once, when the Api is created.
   private readonly retryOperator: <T>(source: Observable<T>) => Observable<T>;
   private readonly reportInvalid: (error: SerdeError) => void;
+  private readonly decodeObject: ((object: unknown) => K) | undefined;
+  // Objects whose decode failure was already reported (`uid-or-key@resourceVersion`), oldest first.
+  private readonly reportedInvalid = new Set<string>();
 
   private constructor(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     namespace: string | undefined,
     config: ApiConfig,
   ) {
@@ -130,6 +154,10 @@ export class Api<K extends KubeObject> {
     if (config.onInvalidItem !== undefined && typeof config.onInvalidItem !== 'function') {
       throw new TypeError('Api: onInvalidItem must be a function');
     }
+    if (resource.decode !== undefined && typeof resource.decode !== 'function') {
+      throw new TypeError('Api: resource.decode must be a function');
+    }
+    this.decodeObject = resource.decode;
     const onInvalidItem = config.onInvalidItem;
     const logger = config.logger;
     this.reportInvalid =
@@ -150,12 +178,12 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const pods = Api.namespaced<V1Pod>(kc, Pod, 'default');
+   * const pods = Api.namespaced(kc, Pod, 'default'); // Api<Pod>
    * ```
    */
   static namespaced<K extends KubeObject>(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     namespace: string,
     config: ApiConfig = {},
   ): Api<K> {
@@ -185,13 +213,13 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const allPods = Api.all<V1Pod>(kc, Pod);
+   * const allPods = Api.all(kc, Pod);
    * allPods.list({ labelSelector: 'app=web' }).subscribe((list) => console.log(list.items.length));
    * ```
    */
   static all<K extends KubeObject>(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     config: ApiConfig = {},
   ): Api<K> {
     return new Api<K>(kubeConfig, resource, undefined, config);
@@ -204,12 +232,12 @@ export class Api<K extends KubeObject> {
    *
    * @example
    * ```ts
-   * const namespaces = Api.cluster<V1Namespace>(kc, Namespace);
+   * const namespaces = Api.cluster(kc, Namespace);
    * ```
    */
   static cluster<K extends KubeObject>(
     kubeConfig: KubeConfig,
-    resource: ApiResource,
+    resource: ApiResource<K>,
     config: ApiConfig = {},
   ): Api<K> {
     checkResource(resource);
@@ -222,13 +250,50 @@ export class Api<K extends KubeObject> {
   }
 
   /**
+   * A client for a kind known only by `apiVersion` and `kind` (from a manifest, a user, an
+   * ownerReference): its plural and scope come from the server's discovery endpoint
+   * (`/api/v1`, `/apis/<group>/<version>`), cached per API server and refreshed when a kind is
+   * missing (a CRD installed since). Objects are {@link DynamicObject}s unless you name a type.
+   * With `namespace`, a namespaced kind gets a client in that namespace; without, all
+   * namespaces (or cluster scope).
+   *
+   * @throws TypeError (synchronously, as a rejected Promise) for a malformed `apiVersion`/`kind`,
+   *   or a `namespace` for a cluster-scoped kind.
+   * Rejects with `ApiError` 404 when the server does not serve the kind.
+   *
+   * @example
+   * ```ts
+   * const anything = await Api.discover(kc, { apiVersion: 'example.com/v1', kind: 'Widget' }, 'default');
+   * const list = await firstValueFrom(anything.list());
+   * for (const object of list.items) console.log(object.kind, object.metadata?.name, object.spec);
+   * ```
+   */
+  static async discover<K extends KubeObject = DynamicObject>(
+    kubeConfig: KubeConfig,
+    target: DiscoveryTarget,
+    namespace?: string,
+    config: ApiConfig = {},
+  ): Promise<Api<K>> {
+    serverUrl(kubeConfig);
+    const resource = await discoverResource(kubeConfig, target, config.scheduler ?? asyncScheduler);
+    const typed: ApiResource<K> = resource;
+    if (namespace === undefined) return Api.all<K>(kubeConfig, typed, config);
+    if (!resource.namespaced) {
+      throw new TypeError(
+        `${resource.kind} is cluster-scoped: call Api.discover without a namespace`,
+      );
+    }
+    return Api.namespaced<K>(kubeConfig, typed, namespace, config);
+  }
+
+  /**
    * The same client (kubeconfig, options) scoped to another namespace.
    *
    * @throws TypeError when the kind is cluster-scoped or `namespace` is empty.
    *
    * @example
    * ```ts
-   * const kubeSystemPods = Api.all<V1Pod>(kc, Pod).inNamespace('kube-system');
+   * const kubeSystemPods = Api.all(kc, Pod).inNamespace('kube-system');
    * ```
    */
   inNamespace(namespace: string): Api<K> {
@@ -245,7 +310,7 @@ export class Api<K extends KubeObject> {
    */
   get(name: string): Observable<K> {
     const path = resourcePath(this.resource, this.singleNamespace(), checkName(name));
-    return this.call({ method: 'GET', path }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'GET', path }, objectResponse<K>));
   }
 
   /**
@@ -279,7 +344,19 @@ export class Api<K extends KubeObject> {
    */
   list(params: ListParams = {}): Observable<ObjectList<K>> {
     const path = resourcePath(this.resource, this.namespace) + listQuery(params);
-    return this.call({ method: 'GET', path }, this.listReader<K>());
+    const list$ = this.call({ method: 'GET', path }, this.listReader<K>());
+    const decode = this.decodeObject;
+    if (decode === undefined) return list$;
+    return list$.pipe(
+      map((list) => {
+        const items: K[] = [];
+        for (const item of list.items) {
+          const decoded = this.decodeOrReport(item, decode);
+          if (decoded !== undefined) items.push(decoded);
+        }
+        return { ...list, items };
+      }),
+    );
   }
 
   /**
@@ -312,7 +389,7 @@ export class Api<K extends KubeObject> {
     const namespace = this.singleNamespace(object);
     const body = JSON.stringify(withTypeMeta(object, this.resource));
     const path = resourcePath(this.resource, namespace) + writeQuery(params);
-    return this.call({ method: 'POST', path, body }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'POST', path, body }, objectResponse<K>));
   }
 
   /**
@@ -357,6 +434,48 @@ export class Api<K extends KubeObject> {
    */
   patch(name: string, patch: PatchBody, params: PatchParams = {}): Observable<K> {
     return this.patchAt(name, patch, params, undefined);
+  }
+
+  /**
+   * Server-side apply (PATCH `application/apply-patch+yaml`): sends `object` as the full intent
+   * of `fieldManager` — the fields it sets are owned by that manager, fields it no longer sets
+   * are removed if no one else owns them, and the object is created when it does not exist.
+   * The normal way for a controller to write the objects it owns: no read-modify-write, no
+   * resourceVersion, no 409 from unrelated writers. `force: true` takes over fields another
+   * manager owns (what a controller usually wants for its own objects); without it, such a
+   * conflict fails with `ApiError` 409. `apiVersion`/`kind` are filled in when missing.
+   *
+   * @throws TypeError when `fieldManager` is missing or `object` has no `metadata.name`.
+   *
+   * @example
+   * ```ts
+   * await lastValueFrom(
+   *   configMaps.apply(
+   *     { metadata: { name: 'app', ownerReferences: [controllerOwnerRef(widget, WidgetResource)] }, data: { mode: 'fast' } },
+   *     { fieldManager: 'widget-operator', force: true },
+   *   ),
+   * );
+   * ```
+   */
+  apply(object: K, params: ApplyParams): Observable<K> {
+    return this.applyAt(object, params, undefined);
+  }
+
+  /**
+   * Server-side apply of the `status` subresource: `object` needs `apiVersion`/`kind` (filled
+   * in when missing), `metadata.name` and the `status` fields this manager owns; the rest of
+   * the object may be left out. Same rules as {@link Api.apply}.
+   *
+   * @example
+   * ```ts
+   * widgets.applyStatus(
+   *   { metadata: { name: 'w1' }, status: { ready: true } },
+   *   { fieldManager: 'widget-operator', force: true },
+   * );
+   * ```
+   */
+  applyStatus(object: Partial<K> & KubeObject, params: ApplyParams): Observable<K> {
+    return this.applyAt(object, params, 'status');
   }
 
   /**
@@ -412,7 +531,20 @@ export class Api<K extends KubeObject> {
    */
   watch(params: WatchParams = {}): Observable<WatchEvent<K>> {
     const path = resourcePath(this.resource, this.namespace) + watchQuery(params);
-    return this.stream<K>({ method: 'GET', path });
+    const events$ = this.stream<K>({ method: 'GET', path });
+    const decode = this.decodeObject;
+    if (decode === undefined) return events$;
+    return events$.pipe(
+      filter((event) => {
+        // A deletion always passes: its object is the last state the store may hold, and
+        // dropping it would keep a deleted object in the cache.
+        if (event.type !== 'ADDED' && event.type !== 'MODIFIED') return true;
+        const decoded = this.decodeOrReport(event.object, decode);
+        if (decoded === undefined) return false;
+        event.object = decoded;
+        return true;
+      }),
+    );
   }
 
   /**
@@ -442,7 +574,7 @@ export class Api<K extends KubeObject> {
     const body = JSON.stringify(withTypeMeta(object, this.resource));
     const path =
       resourcePath(this.resource, namespace, checkName(name), subresource) + writeQuery(params);
-    return this.call({ method: 'PUT', path, body }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'PUT', path, body }, objectResponse<K>));
   }
 
   private patchAt(
@@ -465,7 +597,30 @@ export class Api<K extends KubeObject> {
       resourcePath(this.resource, this.singleNamespace(), checkName(name), subresource) +
       writeQuery(params);
     const body = JSON.stringify(patch.body);
-    return this.call({ method: 'PATCH', path, body, contentType }, objectResponse<K>);
+    return this.decoded(this.call({ method: 'PATCH', path, body, contentType }, objectResponse<K>));
+  }
+
+  private applyAt(
+    object: KubeObject,
+    params: ApplyParams,
+    subresource: string | undefined,
+  ): Observable<K> {
+    if (typeof params?.fieldManager !== 'string' || params.fieldManager === '') {
+      throw new TypeError('apply: params.fieldManager is required');
+    }
+    const name = object?.metadata?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError('apply: the object needs metadata.name');
+    }
+    const namespace = this.singleNamespace(object);
+    const inNamespace =
+      namespace === undefined || this.namespace !== undefined ? this : this.inNamespace(namespace);
+    return inNamespace.patchAt(
+      name,
+      Patch.apply(withTypeMeta(object, this.resource)),
+      params,
+      subresource,
+    );
   }
 
   /** The namespace for a single-object request (the object's own when this Api spans all). */
@@ -478,6 +633,36 @@ export class Api<K extends KubeObject> {
       );
     }
     return namespace;
+  }
+
+  /** `object$` with every object checked by the resource's `decode` (a mismatch fails the call). */
+  private decoded(object$: Observable<K>): Observable<K> {
+    const decode = this.decodeObject;
+    return decode === undefined ? object$ : object$.pipe(map((object) => decode(object)));
+  }
+
+  /** The decoded object, or `undefined` after reporting why not (once per resourceVersion). */
+  private decodeOrReport(object: K, decode: (object: unknown) => K): K | undefined {
+    try {
+      return decode(object);
+    } catch (error) {
+      const serde = isSerdeError(error)
+        ? error
+        : new SerdeError(`${this.resource.kind}: decode failed: ${String(error)}`, {
+            cause: error,
+          });
+      const metadata = object.metadata;
+      const key = `${metadata?.uid ?? `${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`}@${metadata?.resourceVersion ?? ''}`;
+      const reported = this.reportedInvalid;
+      if (!reported.has(key)) {
+        reported.add(key);
+        if (reported.size > REPORTED_INVALID_LIMIT) {
+          reported.delete(reported.values().next().value as string);
+        }
+        this.reportInvalid(serde);
+      }
+      return undefined;
+    }
   }
 
   private call<T>(request: KubeFetchRequest, read: ResponseHandler<T>): Observable<T> {

@@ -1,14 +1,33 @@
+import type { KubeObject } from './types.js';
+
+declare const objectType: unique symbol;
+
 /**
- * Describes one kind of Kubernetes resource well enough to build its URLs.
+ * Describes one kind of Kubernetes resource well enough to build its URLs, and carries the type
+ * `K` of its objects, so that `Api.namespaced(kubeConfig, ConfigMap, 'default')` is an
+ * `Api<ConfigMap>` and a type argument that does not match the resource does not compile.
+ *
+ * `K` exists only for the type checker (nothing of it is stored at run time). Without a type
+ * argument, `ApiResource` is an untyped resource whose objects are whatever the caller says
+ * (`Api.namespaced<MyKind>(kc, resource, ns)`): that is how resources written before typed
+ * resources keep compiling. Prefer `ApiResource<MyKind>`, or `defineCustomResource`, which
+ * derives the type, the CRD and a validator from one schema.
  *
  * @example
  * ```ts
- * const Widget: ApiResource = {
+ * interface Widget extends KubeObject {
+ *   spec: { size: number };
+ * }
+ * const Widget: ApiResource<Widget> = {
  *   group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true,
  * };
+ * const widgets = Api.namespaced(kc, Widget, 'default'); // Api<Widget>
  * ```
  */
-export interface ApiResource {
+// The default is `any` on purpose: an untyped resource must accept every object type the caller
+// names, exactly as before resources carried a type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ApiResource<K extends KubeObject = any> {
   /** API group; `''` for the core group (`/api/v1`). */
   group: string;
   /** API version within the group, e.g. `v1`; must not be empty. */
@@ -22,7 +41,21 @@ export interface ApiResource {
   plural: string;
   /** Whether objects of this kind live in a namespace. */
   namespaced: boolean;
+  /**
+   * Checks an object read from the server and returns it as a `K`, or throws a `SerdeError`
+   * saying which field does not match (with the JSON path and the object's ref). An `Api` runs
+   * it on every object it reads: a single-object call fails with the `SerdeError`, a LIST or
+   * WATCH leaves the object out and reports it to `ApiConfig.onInvalidItem`. Absent (builtin
+   * kinds): objects are taken as they come. `defineCustomResource` fills it with a compiled
+   * validator of the schema.
+   */
+  readonly decode?: (object: unknown) => K;
+  /** Type-level only: the object type of this resource. Never present at run time. */
+  readonly [objectType]?: K;
 }
+
+/** The object type an {@link ApiResource} carries: `ObjectOf<typeof ConfigMap>` is `ConfigMap`. */
+export type ObjectOf<R> = R extends ApiResource<infer K> ? K : never;
 
 /** `apiVersion` of a resource: `v1` for the core group, `group/version` otherwise. */
 export function apiVersionOf(resource: ApiResource): string {
@@ -35,55 +68,3 @@ export function groupVersionPath(resource: ApiResource): string {
     ? `/api/${resource.version}`
     : `/apis/${resource.group}/${resource.version}`;
 }
-
-const core = (kind: string, plural: string, namespaced = true): ApiResource =>
-  Object.freeze({ group: '', version: 'v1', kind, plural, namespaced });
-
-/** core/v1 Namespace (cluster-scoped). */
-export const Namespace: ApiResource = core('Namespace', 'namespaces', false);
-/** core/v1 Pod. */
-export const Pod: ApiResource = core('Pod', 'pods');
-/** core/v1 ConfigMap. */
-export const ConfigMap: ApiResource = core('ConfigMap', 'configmaps');
-/** core/v1 Secret. */
-export const Secret: ApiResource = core('Secret', 'secrets');
-/** core/v1 Service. */
-export const Service: ApiResource = core('Service', 'services');
-/** core/v1 ServiceAccount. */
-export const ServiceAccount: ApiResource = core('ServiceAccount', 'serviceaccounts');
-/** core/v1 Event (the legacy event API; see {@link EventsV1Event} for events.k8s.io/v1). */
-export const Event: ApiResource = core('Event', 'events');
-/** core/v1 Node (cluster-scoped). */
-export const Node: ApiResource = core('Node', 'nodes', false);
-/** apps/v1 Deployment. */
-export const Deployment: ApiResource = Object.freeze({
-  group: 'apps',
-  version: 'v1',
-  kind: 'Deployment',
-  plural: 'deployments',
-  namespaced: true,
-});
-/** coordination.k8s.io/v1 Lease (leader election). */
-export const Lease: ApiResource = Object.freeze({
-  group: 'coordination.k8s.io',
-  version: 'v1',
-  kind: 'Lease',
-  plural: 'leases',
-  namespaced: true,
-});
-/** events.k8s.io/v1 Event (what `Recorder` writes). */
-export const EventsV1Event: ApiResource = Object.freeze({
-  group: 'events.k8s.io',
-  version: 'v1',
-  kind: 'Event',
-  plural: 'events',
-  namespaced: true,
-});
-/** apiextensions.k8s.io/v1 CustomResourceDefinition (cluster-scoped). */
-export const CustomResourceDefinition: ApiResource = Object.freeze({
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  kind: 'CustomResourceDefinition',
-  plural: 'customresourcedefinitions',
-  namespaced: false,
-});

@@ -22,7 +22,7 @@ import { WatchEventDecoder } from './watchEventDecoder.js';
  * import { kubeFetch } from './kubeFetch.js';
  *
  * const path = '/api/v1/namespaces/default/pods/web-0';
- * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, objectResponse<V1Pod>);
+ * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, objectResponse<Pod>);
  * ```
  */
 export async function objectResponse<K>(
@@ -51,7 +51,7 @@ export async function objectResponse<K>(
  * import { kubeFetch } from './kubeFetch.js';
  *
  * const path = '/api/v1/namespaces/default/pods';
- * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, listResponse<V1Pod>);
+ * kubeFetch(kc, { method: 'GET', path }, asyncScheduler, listResponse<Pod>);
  * ```
  */
 export async function listResponse<K>(
@@ -84,7 +84,7 @@ export async function listResponse<K>(
  *
  * const path = '/api/v1/namespaces/default/pods/web-0';
  * const body = JSON.stringify({ propagationPolicy: 'Background' });
- * kubeFetch(kc, { method: 'DELETE', path, body }, asyncScheduler, deleteResponse<V1Pod>);
+ * kubeFetch(kc, { method: 'DELETE', path, body }, asyncScheduler, deleteResponse<Pod>);
  * ```
  */
 export async function deleteResponse<K>(
@@ -122,7 +122,7 @@ export async function deleteResponse<K>(
  * import { kubeFetch } from './kubeFetch.js';
  *
  * const path = '/api/v1/namespaces/default/pods';
- * kubeFetch(kc, { method: 'GET', path: `${path}?watch=true` }, asyncScheduler, watchResponse<V1Pod>);
+ * kubeFetch(kc, { method: 'GET', path: `${path}?watch=true` }, asyncScheduler, watchResponse<Pod>);
  * ```
  */
 export async function watchResponse<K>(

@@ -11,7 +11,7 @@ import type { KubeResponse } from './kubeResponse.js';
  *
  * @example
  * ```ts
- * const pod = (await readJsonResponse(response, context)) as V1Pod;
+ * const pod = (await readJsonResponse(response, context)) as Pod;
  * ```
  */
 export async function readJsonResponse(

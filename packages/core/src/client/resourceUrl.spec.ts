@@ -1,4 +1,4 @@
-import { ConfigMap, CustomResourceDefinition, Lease } from './apiResource.js';
+import { ConfigMap, CustomResourceDefinition, Lease } from './builtinResources.js';
 import { listQuery, resourcePath, watchQuery, writeQuery } from './resourceUrl.js';
 
 describe('resourcePath', () => {

@@ -1,11 +1,63 @@
-import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
+import type { Quantity as ResourceQuantity } from 'kubernetes-types/api/resource.js';
+import type {
+  LabelSelector as MetaV1LabelSelector,
+  ManagedFieldsEntry as MetaV1ManagedFieldsEntry,
+  MicroTime as MetaV1MicroTime,
+  ObjectMeta as MetaV1ObjectMeta,
+  OwnerReference as MetaV1OwnerReference,
+  Time as MetaV1Time,
+} from 'kubernetes-types/meta/v1.js';
 import type { Status } from '../errors/status.js';
 
-/** Any Kubernetes object: client-node's `KubernetesObject` (`apiVersion`, `kind`, `metadata`). */
-export type KubeObject = KubernetesObject;
+/**
+ * Object metadata as it is on the wire (`kubernetes-types`' `ObjectMeta`): `creationTimestamp`
+ * and `deletionTimestamp` are RFC 3339 strings, not `Date`s — parse them with `new Date(...)`
+ * when you need a date.
+ */
+export type ObjectMeta = MetaV1ObjectMeta;
 
-/** Object metadata (client-node's `V1ObjectMeta`). */
-export type ObjectMeta = V1ObjectMeta;
+/** A timestamp as on the wire: an RFC 3339 string with second precision, e.g. `2026-01-02T03:04:05Z`. */
+export type Time = MetaV1Time;
+/** A timestamp with microseconds as on the wire, e.g. `2026-01-02T03:04:05.123456Z` (Lease, events). */
+export type MicroTime = MetaV1MicroTime;
+/** A resource quantity as on the wire: a string such as `500m`, `1Gi` or `2`. */
+export type Quantity = ResourceQuantity;
+/** One entry of `metadata.ownerReferences` (see `ownerRef` / `controllerOwnerRef`). */
+export type OwnerReference = MetaV1OwnerReference;
+/** A label selector (`matchLabels` / `matchExpressions`). */
+export type LabelSelector = MetaV1LabelSelector;
+/** One entry of `metadata.managedFields` (server-side apply's field ownership). */
+export type ManagedFieldsEntry = MetaV1ManagedFieldsEntry;
+
+/**
+ * Any Kubernetes object, as the server sends it: `apiVersion`, `kind` and wire-format
+ * `metadata`. Every object type of an `Api<K>` extends it. client-node's model classes
+ * (`ConfigMap`, ...) do not: their timestamps are typed `Date` but arrive as strings, so they
+ * are rejected where a `KubeObject` is expected; use the wire types (`ConfigMap`, `Pod`, ...).
+ */
+export interface KubeObject {
+  /** `v1`, `apps/v1`, `example.com/v1alpha1`, ...; absent on objects you build to create. */
+  apiVersion?: string;
+  /** `ConfigMap`, `Widget`, ...; absent on objects you build to create. */
+  kind?: string;
+  /** Name, namespace, labels, owners, resourceVersion, ... */
+  metadata?: ObjectMeta;
+}
+
+/**
+ * An object of a kind known only at run time (see `Api.discover`): the `KubeObject` fields are
+ * typed, every other field is `unknown` until you check it.
+ *
+ * @example
+ * ```ts
+ * const object: DynamicObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } };
+ * const spec = object.spec as { size?: number } | undefined;
+ * ```
+ */
+export interface DynamicObject extends KubeObject {
+  /** Any other top-level field (`spec`, `status`, `data`, ...). */
+  [field: string]: unknown;
+}
 
 /** `resourceVersionMatch` values for LIST (and WATCH with `sendInitialEvents`). */
 export type ResourceVersionMatch = 'Exact' | 'NotOlderThan';

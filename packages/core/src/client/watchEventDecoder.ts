@@ -20,8 +20,8 @@ const NEWLINE = 0x0a;
  *
  * @example
  * ```ts
- * const events: WatchEvent<V1Pod>[] = [];
- * const decoder = new WatchEventDecoder<V1Pod>();
+ * const events: WatchEvent<Pod>[] = [];
+ * const decoder = new WatchEventDecoder<Pod>();
  * for await (const chunk of response.body) decoder.push(chunk, (event) => events.push(event));
  * decoder.end((event) => events.push(event));
  * ```

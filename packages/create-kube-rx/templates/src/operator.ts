@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Subject, share, type Observable } from 'rxjs';
 import { Api, ConfigMap, refKey, type Logger } from '@kube-rx/core';
 import {
@@ -28,7 +28,7 @@ export function createContext(kubeConfig: KubeConfig, logger: Logger): WidgetCon
   return {
     // Client-level retries of 429/503/504 inside each call.
     widgets: Api.all<Widget>(kubeConfig, WidgetResource, { retry: true }),
-    configMaps: Api.all<V1ConfigMap>(kubeConfig, ConfigMap, { retry: true }),
+    configMaps: Api.all<ConfigMap>(kubeConfig, ConfigMap, { retry: true }),
     recorder: new Recorder(kubeConfig, {
       reportingController: OPERATOR_NAME,
       reportingInstance: hostname(),

@@ -1,7 +1,14 @@
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import type { Api } from '@kube-rx/core';
-import { apiVersionOf, isApiError, objectKey, objectRef, Patch, type Logger } from '@kube-rx/core';
+import {
+  apiVersionOf,
+  type ConfigMap,
+  isApiError,
+  type Logger,
+  objectKey,
+  objectRef,
+  Patch,
+} from '@kube-rx/core';
 import {
   Action,
   finalizer,
@@ -18,7 +25,7 @@ export interface WidgetContext {
   /** Widgets in all namespaces (`inNamespace(ns)` for single-object calls). */
   widgets: Api<Widget>;
   /** ConfigMaps in all namespaces. */
-  configMaps: Api<V1ConfigMap>;
+  configMaps: Api<ConfigMap>;
   /** Publishes Events about Widgets. */
   recorder: Recorder;
   logger: Logger;
@@ -71,7 +78,7 @@ async function cleanupWidget(widget: Widget, ctx: WidgetContext): Promise<Action
 }
 
 /** The ConfigMap a Widget wants, owned by it (Kubernetes' garbage collector follows the owner). */
-export function desiredConfigMap(widget: Widget): V1ConfigMap {
+export function desiredConfigMap(widget: Widget): ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

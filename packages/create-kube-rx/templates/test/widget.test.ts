@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Api, ConfigMap, createLogger, Patch } from '@kube-rx/core';
 import { isConditionTrue } from '@kube-rx/controller';
@@ -49,7 +48,7 @@ test('a Widget gets its ConfigMap, the finalizer, Ready=True and an Event', asyn
       timeout,
     }),
   );
-  const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
   const configMap = await firstValueFrom(configMaps.get('w1-widget'));
 
   assert.deepEqual(ready?.metadata?.finalizers, [WIDGET_FINALIZER]);
@@ -65,7 +64,7 @@ test('a Widget gets its ConfigMap, the finalizer, Ready=True and an Event', asyn
 test('a changed spec updates the ConfigMap', async () => {
   const widgets = await createWidget('first');
   startController();
-  const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
   await firstValueFrom(
     awaitCondition(configMaps, 'w1-widget', (cm) => cm?.data?.['message'] === 'first', { timeout }),
   );
@@ -92,6 +91,6 @@ test('deleting a Widget deletes its ConfigMap before the finalizer lets the Widg
   await lastValueFrom(widgets.delete('w1'));
 
   await firstValueFrom(awaitCondition(widgets, 'w1', (w) => w === undefined, { timeout }));
-  const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
   assert.equal(await firstValueFrom(configMaps.getOpt('w1-widget')), undefined);
 });

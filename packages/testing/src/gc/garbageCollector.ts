@@ -69,7 +69,7 @@ export class GarbageCollector {
       finalizers: finalizers.includes(FOREGROUND_FINALIZER)
         ? finalizers
         : [...finalizers, FOREGROUND_FINALIZER],
-      deletionTimestamp: marked.metadata?.deletionTimestamp ?? (timestampNow() as unknown as Date),
+      deletionTimestamp: marked.metadata?.deletionTimestamp ?? timestampNow(),
       deletionGracePeriodSeconds: 0,
     };
     const stored = context.store.replace(owner, marked);

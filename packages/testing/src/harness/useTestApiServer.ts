@@ -109,7 +109,7 @@ interface TestState {
  * const harness = useTestApiServer({ beforeEach, afterEach });
  *
  * test('the controller sees the ConfigMap', async () => {
- *   const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+ *   const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
  *   await lastValueFrom(configMaps.create({ metadata: { name: 'app' } }));
  *   const seen: string[] = [];
  *   // Unsubscribed in afterEach, even when the assertion below fails.

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@kube-rx/core';
+import type { KubeObject, ObjectMeta } from '@kube-rx/core';
 import { randomUUID } from 'node:crypto';
 import { isPlainObject } from '../patch/mergePatch.js';
 import { applyCreateDefaults } from '../resources/createDefaults.js';
@@ -44,16 +44,18 @@ export function createObject(
     throw alreadyExists(definition, name);
   }
   const now = timestampNow();
-  object.metadata = {
+  // Server-owned fields are read-only for clients, not for the server that fills them in.
+  const meta: { -readonly [F in keyof ObjectMeta]: ObjectMeta[F] } = {
     ...metadata,
     uid: randomUUID(),
-    creationTimestamp: now as unknown as Date,
+    creationTimestamp: now,
   };
-  delete object.metadata.deletionTimestamp;
-  delete object.metadata.deletionGracePeriodSeconds;
-  delete object.metadata.resourceVersion;
-  if (definition.tracksGeneration) object.metadata.generation = 1;
-  else delete object.metadata.generation;
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  delete meta.resourceVersion;
+  if (definition.tracksGeneration) meta.generation = 1;
+  else delete meta.generation;
+  object.metadata = meta;
   if (definition.statusSubresource) delete object.status;
   applyCreateDefaults(definition, object, now, () => context.store.list(definition));
   const stored = context.store.insert(definition, object);

@@ -50,7 +50,7 @@ export function deleteObject(
     const marked = previous.clone() as KubeObject;
     marked.metadata = {
       ...marked.metadata,
-      deletionTimestamp: timestampNow() as unknown as Date,
+      deletionTimestamp: timestampNow(),
       deletionGracePeriodSeconds: 0,
     };
     return { object: context.store.replace(previous, marked) };

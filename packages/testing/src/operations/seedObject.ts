@@ -28,9 +28,9 @@ export function seedObject(
   prepared.metadata = {
     ...metadata,
     uid: previous?.object.metadata?.uid ?? metadata.uid ?? randomUUID(),
-    creationTimestamp: metadata.creationTimestamp ?? (timestampNow() as unknown as Date),
+    creationTimestamp: metadata.creationTimestamp ?? timestampNow(),
+    ...(definition.tracksGeneration ? { generation: metadata.generation ?? 1 } : {}),
   };
-  if (definition.tracksGeneration) prepared.metadata.generation ??= 1;
   const stored =
     previous === undefined
       ? context.store.insert(definition, prepared)

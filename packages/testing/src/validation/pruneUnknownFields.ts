@@ -24,12 +24,14 @@ export function pruneUnknownFields(value: unknown, schema: Schema, isRoot = true
   const envelope = isRoot || schema['x-kubernetes-embedded-resource'] === true;
   for (const key of Object.keys(value)) {
     const child = properties[key];
-    if (isPlainObject(child)) {
+    // The envelope is the apiserver's, whatever the schema says of it (a schema may declare
+    // `metadata: { type: object }` without listing its fields; they are still kept).
+    if (envelope && ENVELOPE.includes(key)) {
+      continue;
+    } else if (isPlainObject(child)) {
       pruneUnknownFields(value[key], child, false);
     } else if (isPlainObject(additional)) {
       pruneUnknownFields(value[key], additional, false);
-    } else if (envelope && ENVELOPE.includes(key)) {
-      continue;
     } else if (!preserve && additional !== true) {
       delete value[key];
     }

@@ -25,8 +25,7 @@ describeEnvtest('startEnvtest', () => {
   }, 60_000);
   afterAll(() => envtest?.close());
 
-  it('is ready in under 10 s and serves HTTPS verified against its CA with the admin token', async () => {
-    expect(readyMs).toBeLessThan(10_000);
+  it('serves HTTPS verified against its CA with the admin token', async () => {
     expect(envtest.url).toBe(`https://127.0.0.1:${envtest.port}`);
     expect(envtest.kubeConfig().getCurrentCluster()?.skipTLSVerify).toBe(false);
     const core = envtest.kubeConfig().makeApiClient(CoreV1Api);

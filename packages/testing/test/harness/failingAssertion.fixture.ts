@@ -3,7 +3,6 @@
 // exits by itself with the failure reported.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { Api, ConfigMap } from '@kube-rx/core';
 import { useTestApiServer } from '@kube-rx/testing';
 import { watcher } from '@kube-rx/watcher';
@@ -11,7 +10,7 @@ import { watcher } from '@kube-rx/watcher';
 const harness = useTestApiServer({ beforeEach, afterEach });
 
 test('fails while a watch is open', async () => {
-  const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
   harness.run(watcher(configMaps));
   await harness.server.waitForWatches(1, 'configmaps');
   assert.equal(harness.server.openWatches('configmaps'), 2, 'deliberately wrong watch count');

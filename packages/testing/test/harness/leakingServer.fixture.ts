@@ -2,14 +2,13 @@
 // instead of a hook: the failing assertion skips the close, so the process never exits by itself.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { Api, ConfigMap } from '@kube-rx/core';
 import { startTestApiServer } from '@kube-rx/testing';
 import { watcher } from '@kube-rx/watcher';
 
 test('fails while a watch is open', async () => {
   const server = await startTestApiServer();
-  const configMaps = Api.namespaced<V1ConfigMap>(server.kubeConfig(), ConfigMap, 'default');
+  const configMaps = Api.namespaced<ConfigMap>(server.kubeConfig(), ConfigMap, 'default');
   const subscription = watcher(configMaps).subscribe();
   await server.waitForWatches(1, 'configmaps');
   assert.equal(server.openWatches('configmaps'), 2, 'deliberately wrong watch count');

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { lastValueFrom, NEVER, Observable, throwError } from 'rxjs';
 import { Api, ConfigMap } from '@kube-rx/core';
 import { useTestApiServer, type TestApiServer } from '@kube-rx/testing';
@@ -73,7 +72,7 @@ describe('useTestApiServer', () => {
     let port: number | undefined;
 
     it('gives the test a server with a client-node kubeconfig', async () => {
-      const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+      const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
       await lastValueFrom(configMaps.create({ metadata: { name: 'only-in-this-test' } }));
       expect(harness.server.list(ConfigMap, 'default').map((cm) => cm.metadata?.name)).toEqual([
         'only-in-this-test',
@@ -94,7 +93,7 @@ describe('useTestApiServer', () => {
     const server = harness.server;
     const order: string[] = [];
     harness.track({ unsubscribe: () => order.push('tracked') });
-    const configMaps = Api.namespaced<V1ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
+    const configMaps = Api.namespaced<ConfigMap>(harness.kubeConfig(), ConfigMap, 'default');
     const watch = harness.run(watcher(configMaps));
     harness.run(new Observable(() => () => order.push('run')));
     harness.onTeardown(async () =>
@@ -156,13 +155,14 @@ describe('useTestApiServer', () => {
     expect(run.output).toContain('not ok 1 - fails while a watch is open');
     expect(run.output).toContain('deliberately wrong watch count');
     expect(run.output).toMatch(/# fail 1/);
+    // Exit code 1, not null: the process ended by itself before the 20 s kill.
     expect(run.code).toBe(1);
-    expect(run.ms).toBeLessThan(15_000);
   });
 
   it('without the harness, the same failing test leaves the process hanging', async () => {
-    // Killed after 6 s: long enough for the failure to be reported, never the end of the run.
-    const run = await runFixture('./leakingServer.fixture.ts', 6_000);
+    // Killed after 12 s: long enough for the failure to be reported on a loaded machine, never
+    // the end of the run.
+    const run = await runFixture('./leakingServer.fixture.ts', 12_000);
 
     expect(run.output).toContain('not ok 1 - fails while a watch is open');
     expect(run.output).not.toMatch(/# fail 1/);

@@ -55,7 +55,7 @@ describe('predicateFilter', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const values = {
         a: version(1),
-        t: version(1, 'u1', { deletionTimestamp: new Date(0) }),
+        t: version(1, 'u1', { deletionTimestamp: '1970-01-01T00:00:00Z' }),
         b: version(1),
       };
       expectObservable(cold('atb|', values).pipe(predicateFilter(generation))).toBe('atb|', values);

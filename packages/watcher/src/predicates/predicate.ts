@@ -9,7 +9,7 @@ import type { KubeObject } from '@kube-rx/core';
  *
  * @example
  * ```ts
- * const replicas: Predicate<V1Deployment> = (deployment) => deployment.spec?.replicas;
+ * const replicas: Predicate<Deployment> = (deployment) => deployment.spec?.replicas;
  * ```
  */
 export type Predicate<K = KubeObject> = (object: K) => string | number | undefined;

@@ -9,7 +9,7 @@ import type { Writer } from './store.js';
  *
  * @example
  * ```ts
- * const { store, writer } = createStore<V1Pod>();
+ * const { store, writer } = createStore<Pod>();
  * watcher(pods).pipe(defaultBackoff(), reflect(writer), appliedObjects()).subscribe((pod) => console.log(pod.metadata?.name));
  * ```
  */

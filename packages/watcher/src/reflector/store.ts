@@ -201,8 +201,8 @@ class ReflectorWriter<K> implements Writer<K> {
  *
  * @example
  * ```ts
- * const { store, writer } = createStore<V1ConfigMap>({ transform: stripManagedFields });
- * watcher(api).pipe(defaultBackoff(), reflect(writer)).subscribe();
+ * const { store, writer } = createStore<ConfigMap>({ transform: stripManagedFields });
+ * watcher(configMaps).pipe(defaultBackoff(), reflect(writer)).subscribe();
  * await store.ready();
  * console.log(store.get({ namespace: 'default', name: 'app' })?.data);
  * ```

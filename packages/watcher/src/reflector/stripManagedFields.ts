@@ -7,7 +7,7 @@ import type { KubeObject } from '@kube-rx/core';
  *
  * @example
  * ```ts
- * const { store, writer } = createStore<V1Pod>({ transform: stripManagedFields });
+ * const { store, writer } = createStore<Pod>({ transform: stripManagedFields });
  * ```
  */
 export function stripManagedFields<K extends KubeObject>(object: K): K {

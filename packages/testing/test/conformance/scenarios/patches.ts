@@ -1,6 +1,5 @@
 // Conformance scenarios: PATCH types, server-side apply, Leases.
-import { Api, Lease, Patch } from '@kube-rx/core';
-import type { V1ConfigMap, V1Lease } from '@kubernetes/client-node';
+import { Api, type ConfigMap, Lease, Patch } from '@kube-rx/core';
 import { firstValueFrom } from 'rxjs';
 import { configMap, namespace, outcome, type Scenario, type Widget } from './scenario.js';
 
@@ -69,7 +68,7 @@ export const patchScenarios: readonly Scenario[] = [
           kind: 'ConfigMap',
           metadata: { name: 's' },
           data: { a: value },
-        }) as V1ConfigMap;
+        }) as ConfigMap;
       const created = await firstValueFrom(
         configMaps.patch('s', Patch.apply(desired('1')), { fieldManager: 'alice' }),
       );
@@ -85,7 +84,7 @@ export const patchScenarios: readonly Scenario[] = [
       } catch (error) {
         missingFieldManager = (error as Error).name;
       }
-      const managers = (object: V1ConfigMap) =>
+      const managers = (object: ConfigMap) =>
         (object.metadata?.managedFields ?? [])
           .filter((entry) => entry.operation === 'Apply')
           .map((entry) => entry.manager);
@@ -113,7 +112,7 @@ export const patchScenarios: readonly Scenario[] = [
     run: async (server) => {
       const scope = await namespace(server, 'c-leases');
       const kubeConfig = server.kubeConfig();
-      const leases = Api.namespaced<V1Lease>(kubeConfig, Lease, 'c-leases');
+      const leases = Api.namespaced<Lease>(kubeConfig, Lease, 'c-leases');
       void scope;
       const created = await firstValueFrom(
         leases.create({
@@ -124,13 +123,13 @@ export const patchScenarios: readonly Scenario[] = [
             acquireTime: '2026-01-02T03:04:05.123456Z',
             renewTime: '2026-01-02T03:04:05.123456Z',
           },
-        } as unknown as V1Lease),
+        } as unknown as Lease),
       );
       const renewed = await firstValueFrom(
         leases.replace('leader', {
           ...created,
           spec: { ...created.spec, renewTime: '2026-01-02T03:04:06.000000Z' },
-        } as unknown as V1Lease),
+        } as unknown as Lease),
       );
       const spec = renewed.spec as unknown as Record<string, unknown>;
       return {
@@ -143,7 +142,7 @@ export const patchScenarios: readonly Scenario[] = [
           leases.create({
             metadata: { name: 'bad' },
             spec: { renewTime: 'yesterday' },
-          } as unknown as V1Lease),
+          } as unknown as Lease),
         ),
       };
     },

@@ -7,7 +7,6 @@ import {
   type KubeObject,
   type WatchEvent,
 } from '@kube-rx/core';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { firstValueFrom, type Observable } from 'rxjs';
 import type { ConformanceServer } from '../conformanceServer.js';
 
@@ -53,11 +52,9 @@ export async function outcome(call: Observable<unknown>): Promise<string> {
 /** Creates a namespace for one scenario (the real server has no others) and its ConfigMap Api. */
 export async function namespace(server: ConformanceServer, name: string) {
   const kubeConfig = server.kubeConfig();
-  await firstValueFrom(
-    Api.cluster(kubeConfig, Namespace).create({ metadata: { name } } as KubeObject),
-  );
+  await firstValueFrom(Api.cluster(kubeConfig, Namespace).create({ metadata: { name } }));
   return {
-    configMaps: Api.namespaced<V1ConfigMap>(kubeConfig, ConfigMap, name),
+    configMaps: Api.namespaced<ConfigMap>(kubeConfig, ConfigMap, name),
     widgets: async () => {
       await server.registerCustomResource({ ...WIDGET, statusSubresource: true });
       return Api.namespaced<Widget>(kubeConfig, WIDGET_RESOURCE, name);
@@ -65,7 +62,7 @@ export async function namespace(server: ConformanceServer, name: string) {
   };
 }
 
-export const configMap = (name: string, labels: Record<string, string> = {}): V1ConfigMap => ({
+export const configMap = (name: string, labels: Record<string, string> = {}): ConfigMap => ({
   metadata: { name, labels },
   data: { a: '1' },
 });
