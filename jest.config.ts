@@ -26,6 +26,7 @@ const config: Config = {
     '<rootDir>/docs/examples/**/*.spec.ts',
     '<rootDir>/soak/**/*.spec.ts',
     '<rootDir>/scripts/**/*.spec.ts',
+    '<rootDir>/bench/**/*.spec.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30_000,

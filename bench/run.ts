@@ -3,7 +3,9 @@
 //
 //   npm run bench                # all benchmarks
 //   npm run bench -- scheduler   # only bench/*scheduler*.bench.ts
+//   npm run bench -- --quick     # smaller sizes and fewer rounds (BENCH_QUICK=1 for the benchmarks)
 //
+// Besides bench/results/latest.json, each run is kept as bench/results/<date>.json.
 // A benchmark file default-exports an async function returning one BenchResult or an array of
 // them. `npm run bench` passes --expose-gc, so benchmarks can call globalThis.gc() to measure
 // retained memory; run.ts also collects garbage between files.
@@ -24,6 +26,8 @@ export interface BenchResult {
   pass?: boolean;
   /** How it was measured, caveats. */
   notes?: string;
+  /** Raw figures for tools that read the results JSON (scripts/performance-doc.ts). */
+  data?: unknown;
 }
 
 export type BenchFunction = () => Promise<BenchResult | BenchResult[]>;
@@ -77,7 +81,9 @@ function printTable(outcomes: FileOutcome[]): void {
 }
 
 async function main(): Promise<void> {
-  const filter = process.argv[2];
+  const args = process.argv.slice(2);
+  if (args.includes('--quick')) process.env.BENCH_QUICK = '1';
+  const filter = args.find((arg) => !arg.startsWith('--'));
   const files = (await readdir(benchDir))
     .filter((file) => file.endsWith('.bench.ts'))
     .filter((file) => filter === undefined || file.includes(filter))
@@ -126,10 +132,16 @@ async function main(): Promise<void> {
     cpu: cpus()[0]?.model ?? 'unknown',
     cpuCount: cpus().length,
     filter: filter ?? null,
+    quick: process.env.BENCH_QUICK === '1',
     benchmarks: outcomes,
   };
-  await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwrote ${join('bench', 'results', 'latest.json')}`);
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  const dated = `${report.date.replace(/[:.]/g, '-')}.json`;
+  await writeFile(join(resultsDir, 'latest.json'), text);
+  await writeFile(join(resultsDir, dated), text);
+  console.log(
+    `\nwrote ${join('bench', 'results', 'latest.json')} and ${join('bench', 'results', dated)}`,
+  );
 }
 
 await main();

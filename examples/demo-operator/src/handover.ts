@@ -1,6 +1,7 @@
 import type { Logger } from '@kube-rx/core';
 import type { TestApiServer } from '@kube-rx/testing';
 import { firstValueFrom, filter } from 'rxjs';
+import { isListRequest } from './faultScript.js';
 import type { RunningOperator } from './runOperator.js';
 
 /** What the handover between two replicas showed. */
@@ -11,7 +12,7 @@ export interface HandoverReport {
   to: string;
   /** From the leader's `stop()` call to the standby's `LeaderAcquired`, in ms. */
   takeoverMs: number;
-  /** LIST requests of the watched resources from the stop until the standby had reconciled everything (a warm standby makes none). */
+  /** LISTs (pages or streaming lists) of the watched resources from the stop until the standby had reconciled everything (a warm standby makes none). */
   listsDuringHandover: number;
   /** Reconciles the new leader ran after taking over. */
   reconciledByStandby: number;
@@ -87,7 +88,7 @@ export async function demonstrateHandover(config: HandoverConfig): Promise<Hando
     counting.unsubscribe();
     const listsDuringHandover = server.requests
       .slice(mark)
-      .filter((r) => WATCHED.has(r.resource) && r.verb === 'list').length;
+      .filter((r) => WATCHED.has(r.resource) && isListRequest(r)).length;
     log.info(
       `${standby.identity} leads after ${takeoverMs} ms and reconciled from its warm cache: ${listsDuringHandover} LIST`,
     );

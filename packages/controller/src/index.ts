@@ -48,6 +48,7 @@ export { triggerOthers } from './controller/triggers/triggerOthers.js';
 export type { TriggerMapperResult } from './controller/triggers/triggerOthers.js';
 export type { ApplierConfig, RetryRateLimit } from './controller/applier/applierConfig.js';
 export type { ReconcileFunction } from './controller/applier/reconcileFunction.js';
+export type { ReconcileInfo } from './controller/applier/reconcileInfo.js';
 
 // Error policies
 export { normalizeErrorPolicy } from './errorPolicy/errorPolicy.js';
@@ -102,7 +103,11 @@ export { planShards } from './sharding/shardPlan.js';
 export type { ShardLeaseView, ShardPlan, ShardPlanInput } from './sharding/shardPlan.js';
 export type { ShardConfig, ShardPredicate, ShardTarget } from './sharding/shard.js';
 export { ControllerMetrics } from './metrics/controllerMetrics.js';
-export type { ControllerMetricsConfig, ReconcileResultLabel } from './metrics/controllerMetrics.js';
+export type {
+  ControllerMetricsConfig,
+  ReconcileResultLabel,
+  WorkqueueLabel,
+} from './metrics/controllerMetricsConfig.js';
 export { startHealthServer } from './metrics/healthServer.js';
 export type { HealthServer, HealthServerConfig } from './metrics/healthServer.js';
 

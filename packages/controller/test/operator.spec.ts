@@ -8,7 +8,15 @@ import {
   type OperatorEvent,
 } from '@kube-rx/controller';
 import type { Subscription } from 'rxjs';
-import { eventually, NAMESPACE, sleep, startHarness, widget, type Harness } from './support.js';
+import {
+  eventually,
+  isInitialList,
+  NAMESPACE,
+  sleep,
+  startHarness,
+  widget,
+  type Harness,
+} from './support.js';
 
 let harness: Harness;
 const subscriptions: Subscription[] = [];
@@ -44,9 +52,7 @@ function run(operator: Operator): { events: OperatorEvent[]; done: Promise<void>
 }
 
 const lists = (resource: string): number =>
-  harness.server.requests.filter((r) => r.verb === 'list' && r.resource === resource).length;
-const watches = (resource: string): number =>
-  harness.server.requests.filter((r) => r.verb === 'watch' && r.resource === resource).length;
+  harness.server.requests.filter((r) => isInitialList(r) && r.resource === resource).length;
 
 describe('Operator', () => {
   it('answers /readyz 503 before the caches sync and again from the start of a shutdown', async () => {
@@ -120,10 +126,10 @@ describe('Operator', () => {
     await eventually(() => seen.length === 4);
     await sleep(200);
     expect(seen.sort()).toEqual(['one:a', 'one:b', 'two:a', 'two:b']);
-    // One LIST and one WATCH for the two controllers with the same selectors, one more pair
-    // for the label-selected one.
+    // One list and one open watch for the two controllers with the same selectors, one more of
+    // each for the label-selected one.
     expect(lists('widgets')).toBe(2);
-    expect(watches('widgets')).toBe(2);
+    expect(harness.server.openWatches('widgets')).toBe(2);
     expect(results.sort()).toEqual(['a', 'a', 'b', 'b']); // results$: every controller's results
     operator.shutdown();
     await done;
@@ -136,6 +142,12 @@ describe('Operator', () => {
         server: {
           health: { port: 0, host: '127.0.0.1' },
           metrics: { port: 0, host: '127.0.0.1' },
+        },
+        leaderElection: {
+          lease: { name: 'metrics-lead', namespace: NAMESPACE },
+          leaseDuration: 3_000,
+          renewDeadline: 2_000,
+          retryPeriod: 200,
         },
       }),
     ).add(
@@ -152,9 +164,12 @@ describe('Operator', () => {
       metrics: string;
     };
     expect(event.metrics).not.toBe(event.health);
+    await eventually(() => events.some((e) => e.type === 'LeaderAcquired'));
     const metrics = await fetch(`${event.metrics}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toContain('# TYPE');
+    const text = await metrics.text();
+    expect(text).toContain('# TYPE leader_election_master_status gauge');
+    expect(text).toMatch(/^leader_election_master_status\{[^}]*\} 1$/m);
     expect((await fetch(`${event.metrics}/readyz`)).status).toBe(404);
     expect((await fetch(`${event.health}/metrics`)).status).toBe(404);
     // run() may only be subscribed once: the Promise form then fails.

@@ -1,7 +1,14 @@
 import { jest } from '@jest/globals';
 import { Lease } from '@kube-rx/core';
 import type { LeaseObject } from '@kube-rx/controller';
-import { eventually, NAMESPACE, startHarness, widget, type Harness } from './support.js';
+import {
+  eventually,
+  isInitialList,
+  NAMESPACE,
+  startHarness,
+  widget,
+  type Harness,
+} from './support.js';
 import { eventOf, killAll, kubeConfigFile, startReplica, type Replica } from './replicaProcess.js';
 
 // Real processes and real time: generous waits, and every bound asserted is a protocol bound.
@@ -51,8 +58,9 @@ const start = (identity: string, env: Record<string, string> = {}): Replica => {
   return replica;
 };
 
+/** Full lists of widgets (LIST pages or streaming-list WATCHes) so far. */
 const widgetLists = (): number =>
-  harness.server.requests.filter((r) => r.verb === 'list' && r.resource === 'widgets').length;
+  harness.server.requests.filter((r) => isInitialList(r) && r.resource === 'widgets').length;
 
 describe('Operator in a child process', () => {
   it('exits 0 by itself on SIGTERM with reconciles in flight, releases the Lease, and a warm standby takes over without a LIST', async () => {

@@ -59,3 +59,11 @@ export async function eventually(check: () => boolean, timeoutMs = 10_000): Prom
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a logged request is a full list: a LIST page, or a WATCH that streams the initial list. */
+export function isInitialList(request: { verb: string; query: Record<string, string> }): boolean {
+  return (
+    request.verb === 'list' ||
+    (request.verb === 'watch' && request.query['sendInitialEvents'] === 'true')
+  );
+}

@@ -1,7 +1,9 @@
 import {
   backoff,
   defaultBackoffStrategy,
+  defaultLogger,
   objectRef,
+  type Logger,
   type ApiResource,
   type BackoffStrategy,
   type KubeObject,
@@ -25,7 +27,7 @@ import {
 import {
   asyncScheduler,
   defer,
-  forkJoin,
+  finalize,
   from,
   isObservable,
   map,
@@ -33,12 +35,15 @@ import {
   mergeMap,
   Observable,
   Subject,
+  take,
+  tap,
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
 import type { Result } from '../result.js';
 import { accessTo, type ResourceAccess } from '../manifests/resourceAccess.js';
 import { normalizeErrorPolicy, type ErrorPolicy } from '../errorPolicy/errorPolicy.js';
+import { DEFAULT_RUNNER_CONCURRENCY } from '../runner.js';
 import { applier } from './applier.js';
 import type { ApplierConfig } from './applier/applierConfig.js';
 import { assertReconcileFunction, type ReconcileFunction } from './applier/reconcileFunction.js';
@@ -561,18 +566,24 @@ export class Controller<K extends KubeObject> {
     const strategy = triggerBackoff ?? defaultBackoffStrategy();
     const name = config.name ?? this.resource?.plural ?? 'controller';
     const metrics = config.metrics ?? host?.metrics;
+    const mainKind = this.resource?.kind ?? 'object';
+    // `owns:ConfigMap` → `ConfigMap`; `trigger` stays.
+    const kindOf = (label: string): string =>
+      label === 'main' ? mainKind : label.slice(label.indexOf(':') + 1);
     const triggers = [...this.triggers];
     const shutdown = [...this.shutdownSignals, ...(host ? [host.shutdown$] : [])];
     const store = this.store;
     const shard = hostedShard(config.shard, host);
+    const configuredLogger = config.logger ?? host?.logger;
+    const logger = (): Logger => configuredLogger ?? defaultLogger();
     const applierConfig: ApplierConfig = {
       ...config,
       name,
       scheduler,
       ...(metrics ? { metrics } : {}),
+      ...(configuredLogger ? { logger: configuredLogger } : {}),
       ...(shard ? { shard } : {}),
       ...(host ? { shutdownTimeout: host.shutdownTimeout } : {}),
-      readiness: forkJoin([store.ready$]),
       ...(shutdown.length > 0 ? { shutdown: merge(...shutdown) } : {}),
     };
     // Validates the reconcile function, the policy and the config now rather than at subscribe
@@ -596,12 +607,37 @@ export class Controller<K extends KubeObject> {
       );
     }
     return defer(() => {
+      const startedAt = scheduler.now();
+      logger().info('controller starting', {
+        controller: name,
+        kind: mainKind,
+        watches: triggers.map(({ label }) => (label === 'main' ? mainKind : label)),
+        concurrency: config.concurrency ?? DEFAULT_RUNNER_CONCURRENCY,
+      });
+      const readiness = store.ready$.pipe(
+        take(1),
+        tap(() =>
+          logger().info('controller caches synced', {
+            controller: name,
+            objects: { [mainKind]: store.size },
+            durationMs: scheduler.now() - startedAt,
+          }),
+        ),
+      );
+      const untrackCache = metrics?.trackCache(mainKind, store);
       const queueErrors$ = new Subject<unknown>();
       // The one place where trigger streams get their backoff: each failure is counted and
       // reported as a QueueError, and the stream resumes.
       const requests$ = triggers.map(({ label, source, toRequests, watch }) => {
-        const onError = (error: unknown): void => {
-          metrics?.watcherRestarts.inc({ controller: name, watcher: label });
+        const onError = (error: unknown, delayMs: number | undefined, attempt: number): void => {
+          metrics?.watcherRestarts.inc({ kind: kindOf(label) });
+          logger().warn('controller watch failed; retrying', {
+            controller: name,
+            watcher: label,
+            error,
+            delayMs,
+            attempt,
+          });
           queueErrors$.next(error);
         };
         const source$ =
@@ -612,8 +648,9 @@ export class Controller<K extends KubeObject> {
       });
       return applier(reconcile, errorPolicy, context, store, merge(...requests$), {
         ...applierConfig,
+        readiness,
         queueErrors: queueErrors$,
-      });
+      }).pipe(finalize(() => untrackCache?.()));
     });
   }
 }

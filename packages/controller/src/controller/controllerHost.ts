@@ -1,4 +1,4 @@
-import type { BackoffStrategy, ObjectRef } from '@kube-rx/core';
+import type { BackoffStrategy, Logger, ObjectRef } from '@kube-rx/core';
 import type {
   ListWatchApi,
   MetadataListWatchApi,
@@ -31,8 +31,11 @@ export type HostedWatch =
 export interface HostedWatchRetry {
   /** The backoff between attempts. */
   readonly strategy: BackoffStrategy;
-  /** Called with every failure of the watch (counted and reported as `QueueError`). */
-  readonly onError: (error: unknown) => void;
+  /**
+   * Called with every failure of the watch, the delay before the next attempt and the attempt
+   * number, as `backoff`'s `onError` (counted, logged and reported as `QueueError`).
+   */
+  readonly onError: (error: unknown, delayMs: number | undefined, attempt: number) => void;
 }
 
 /**
@@ -66,6 +69,8 @@ export interface ControllerHost {
   readonly shutdownTimeout: number;
   /** Metrics, used when the controller has none of its own. */
   readonly metrics?: ControllerMetrics;
+  /** Logger, used when the controller has none of its own. */
+  readonly logger?: Logger;
   /** Clock and timers, used when the controller has none of its own. */
   readonly scheduler?: SchedulerLike;
 }

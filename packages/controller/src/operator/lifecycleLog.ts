@@ -21,12 +21,12 @@ const lifecycleMessage: Record<OperatorEvent['type'], string> = {
   Stopped: 'stopped',
 };
 
-/** The leader gauge, when the metrics have one. */
+/** `leader_election_master_status` of the operator's metrics, if any. */
 export function leaderMetric(metrics: ControllerMetrics | undefined, leading: boolean): void {
-  (metrics as { setLeader?: (leading: boolean) => void } | undefined)?.setLeader?.(leading);
+  metrics?.setLeader(leading);
 }
 
-/** The shards-held gauge, when the metrics have one. */
+/** The shards-held gauge of the operator's metrics, if any. */
 export function shardsMetric(metrics: ControllerMetrics | undefined, count: number): void {
-  (metrics as { setShardsHeld?: (count: number) => void } | undefined)?.setShardsHeld?.(count);
+  metrics?.setShardsHeld(count);
 }

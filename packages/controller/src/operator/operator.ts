@@ -138,7 +138,7 @@ export class Operator {
       start: (host, gate) =>
         controller.runWithin(
           host,
-          (object, ctx) => gate.track(objectRef(object), () => reconcile(object, ctx)),
+          (object, ctx, run) => gate.track(objectRef(object), () => reconcile(object, ctx, run)),
           errorPolicy,
           context,
         ),
@@ -270,6 +270,7 @@ export class Operator {
       shutdown$: drain$,
       shutdownTimeout: this.shutdownTimeout,
       scheduler,
+      ...(config.logger ? { logger: config.logger } : {}),
       ...(this.metrics ? { metrics: this.metrics } : {}),
     };
 

@@ -88,7 +88,7 @@ export interface OperatorConfig {
    * Default: a new `ControllerMetrics()` when `server.metrics` is set, otherwise none.
    */
   metrics?: ControllerMetrics;
-  /** Where lifecycle lines go. Default `defaultLogger()`. */
+  /** Where lifecycle lines go, and the logger of every controller without its own. Default `defaultLogger()`. */
   logger?: Logger;
   /**
    * How long running reconciles may go on after a shutdown starts, in ms. Default `25_000`:

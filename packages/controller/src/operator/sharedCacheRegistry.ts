@@ -32,7 +32,7 @@ export interface SharedCacheRegistryConfig {
 interface Entry {
   readonly shared: SharedWatcher<never>;
   /** The error hooks of the current subscribers. */
-  readonly onError: Set<(error: unknown) => void>;
+  readonly onError: Set<HostedWatchRetry['onError']>;
   subscribers: number;
 }
 
@@ -89,9 +89,9 @@ export class SharedCacheRegistry {
     return new Observable<WatcherEvent<K>>((subscriber) => {
       let entry = this.entries.get(key);
       if (entry === undefined) {
-        const onError = new Set<(error: unknown) => void>();
-        const source = this.open(watch, retry.strategy, (error) => {
-          for (const hook of onError) hook(error);
+        const onError = new Set<HostedWatchRetry['onError']>();
+        const source = this.open(watch, retry.strategy, (error, delayMs, attempt) => {
+          for (const hook of onError) hook(error, delayMs, attempt);
         });
         entry = {
           shared: shareWatcher(source, { scheduler: this.scheduler }),
@@ -102,7 +102,8 @@ export class SharedCacheRegistry {
       }
       const current = entry;
       current.subscribers += 1;
-      const hook = (error: unknown): void => retry.onError(error);
+      const hook: HostedWatchRetry['onError'] = (error, delayMs, attempt) =>
+        retry.onError(error, delayMs, attempt);
       current.onError.add(hook);
       return (current.shared.events$ as Observable<WatcherEvent<K>>)
         .pipe(
@@ -121,7 +122,7 @@ export class SharedCacheRegistry {
   private open(
     watch: HostedWatch,
     strategy: BackoffStrategy,
-    onError: (error: unknown) => void,
+    onError: HostedWatchRetry['onError'],
   ): Observable<WatcherEvent<never>> {
     const { scheduler } = this;
     const config = { scheduler, ...watch.config };

@@ -103,11 +103,14 @@ describe('DelayQueue', () => {
   });
 
   it('matches a naive model under random requests and takes, reusing slots', () => {
-    for (const [debounce, maxDebounce] of [
-      [0, Infinity],
-      [5, 12],
+    for (const [debounce, maxDebounce, keyCount, steps, scheduleShare] of [
+      [0, Infinity, 30, 5000, 0.7],
+      [5, 12, 30, 5000, 0.7],
+      // Enough keys, and takes, for idle slots to be swept, several times.
+      [0, Infinity, 2000, 12_000, 0.5],
+      [5, 12, 2000, 12_000, 0.5],
     ] as const) {
-      const random = seeded(debounce + 1);
+      const random = seeded(debounce + keyCount);
       const queue = new DelayQueue<string>(debounce, maxDebounce);
       // key → { message, dueAt, deadline, seq }
       const model = new Map<
@@ -115,9 +118,11 @@ describe('DelayQueue', () => {
         { message: string; dueAt: number; deadline: number; seq: number }
       >();
       let seq = 0;
-      for (let i = 0; i < 5000; i++) {
-        if (random() < 0.7) {
-          const key = `k${Math.floor(random() * 30)}`;
+      let swept = false;
+      let tracked = 0;
+      for (let i = 0; i < steps; i++) {
+        if (random() < scheduleShare) {
+          const key = `k${Math.floor(random() * keyCount)}`;
           const runAt = Math.floor(random() * 50);
           const message = `${key}#${i}`;
           const entry = model.get(key);
@@ -145,7 +150,26 @@ describe('DelayQueue', () => {
           model.delete(key);
         }
         expect(queue.size).toBe(model.size);
+        // Memory stays proportional to the pending keys: idle slots are swept.
+        expect(queue.trackedKeys).toBeLessThanOrEqual(2 * queue.size + 1025);
+        if (queue.trackedKeys < tracked) swept = true;
+        tracked = queue.trackedKeys;
       }
+      if (keyCount > 1000) expect(swept).toBe(true);
+      for (const key of model.keys()) expect(queue.has(key)).toBe(true);
     }
+  });
+
+  it('schedules a taken key again as new, not merged with its emitted request', () => {
+    const queue = new DelayQueue<string>(0, Infinity);
+    queue.schedule('a', 'first', 10);
+    expect(queue.take()).toBe('first');
+    expect(queue.has('a')).toBe(false);
+    expect(queue.size).toBe(0);
+    // Later than the emitted request's time: a fresh entry, not absorbed.
+    expect(queue.schedule('a', 'second', 20)).toBe(20);
+    expect(queue.has('a')).toBe(true);
+    expect(queue.take()).toBe('second');
+    expect(queue.nextRunAt()).toBe(Infinity);
   });
 });
