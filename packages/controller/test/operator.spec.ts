@@ -63,7 +63,8 @@ describe('Operator', () => {
     const operator = new Operator(
       operatorConfig({ server: { health: { port: 0, host: '127.0.0.1' } } }),
     ).add(
-      new Controller(harness.widgets),
+      // A paged LIST, so that the delayed LIST is what the cache waits for.
+      new Controller(harness.widgets, { initialListStrategy: 'ListWatch' }),
       async () => {
         await reconcileGate;
         return Action.awaitChange();
