@@ -20,8 +20,9 @@ const IDLE_SLACK = 1024;
  *
  * A taken key keeps its slot (idle, its message dropped) until a sweep, so that a key requested
  * again soon — the common case for a controller — costs one map lookup instead of a delete and
- * an insert. A sweep frees every idle slot once idle slots outnumber pending ones by
- * {@link IDLE_SLACK}, which keeps memory O(pending keys) and costs O(1) per take amortised.
+ * an insert. Once idle slots outnumber pending ones by {@link IDLE_SLACK}, a sweep frees idle
+ * slots until half that allowance is left, which keeps memory O(pending keys) and costs O(1)
+ * per take amortised.
  *
  * @internal
  * @example
@@ -52,6 +53,8 @@ export class DelayQueue<T> {
   #seq = 0;
   /** Slots of taken keys that still hold their key (see the class doc). */
   #idle = 0;
+  /** Slot where the next sweep starts scanning. */
+  #sweepCursor = 0;
 
   /**
    * @param debounce ms added to every request's `runAt`.
@@ -142,21 +145,34 @@ export class DelayQueue<T> {
     this.#messages = [];
     this.#freeSlots.length = 0;
     this.#idle = 0;
+    this.#sweepCursor = 0;
   }
 
-  /** Frees every idle slot. */
+  /**
+   * Frees idle slots, scanning on from where the last sweep stopped, until half of the allowance
+   * ({@link IDLE_SLACK} beyond the pending count) is left idle. Keys taken since the cursor last
+   * passed stay tracked a while longer, so a key requested again soon after it was emitted is
+   * still found; each sweep frees at least half the allowance and scans at most every slot once,
+   * which keeps the cost O(1) per take amortised.
+   */
   #sweep(): void {
     const keys = this.#keys;
     const heap = this.#heap;
-    for (let slot = 0; slot < keys.length; slot++) {
-      const key = keys[slot];
-      if (key !== undefined && !heap.has(slot)) {
+    const slots = keys.length;
+    const keep = (heap.size + IDLE_SLACK) >> 1;
+    let cursor = this.#sweepCursor;
+    for (let scanned = 0; scanned < slots && this.#idle > keep; scanned++) {
+      if (cursor >= slots) cursor = 0;
+      const key = keys[cursor];
+      if (key !== undefined && !heap.has(cursor)) {
         this.#slotOf.delete(key);
-        keys[slot] = undefined;
-        this.#freeSlots.push(slot);
+        keys[cursor] = undefined;
+        this.#freeSlots.push(cursor);
+        this.#idle--;
       }
+      cursor++;
     }
-    this.#idle = 0;
+    this.#sweepCursor = cursor;
   }
 
   #allocate(key: string, message: T): number {
