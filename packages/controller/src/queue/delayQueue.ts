@@ -38,7 +38,8 @@ export class DelayQueue<T> {
   // Pending and idle keys live in numbered slots: key → slot in the map, the rest in arrays by
   // slot. A slot is pending while it is in the heap.
   readonly #slotOf = new Map<string, number>();
-  #keys: Array<string | undefined> = [];
+  /** Slots handed out so far (free ones included). */
+  #slots = 0;
   #messages: Array<T | undefined> = [];
   /** Per slot: latest time debouncing may push it to (earliest winning runAt + maxDebounce). */
   #deadlines = new Float64Array(64);
@@ -53,8 +54,6 @@ export class DelayQueue<T> {
   #seq = 0;
   /** Slots of taken keys that still hold their key (see the class doc). */
   #idle = 0;
-  /** Slot where the next sweep starts scanning. */
-  #sweepCursor = 0;
 
   /**
    * @param debounce ms added to every request's `runAt`.
@@ -141,49 +140,40 @@ export class DelayQueue<T> {
   clear(): void {
     this.#heap.clear();
     this.#slotOf.clear();
-    this.#keys = [];
+    this.#slots = 0;
     this.#messages = [];
     this.#freeSlots.length = 0;
     this.#idle = 0;
-    this.#sweepCursor = 0;
   }
 
   /**
-   * Frees idle slots, scanning on from where the last sweep stopped, until half of the allowance
-   * ({@link IDLE_SLACK} beyond the pending count) is left idle. Keys taken since the cursor last
-   * passed stay tracked a while longer, so a key requested again soon after it was emitted is
-   * still found; each sweep frees at least half the allowance and scans at most every slot once,
-   * which keeps the cost O(1) per take amortised.
+   * Frees idle slots, oldest-tracked keys first (the map iterates in insertion order), until half
+   * of the allowance ({@link IDLE_SLACK} beyond the pending count) is left idle: keys emitted
+   * recently stay tracked a while longer, so a key requested again soon is still found. Each
+   * sweep frees at least half the allowance and visits each tracked key at most once, which
+   * keeps the cost O(1) per take amortised.
    */
   #sweep(): void {
-    const keys = this.#keys;
     const heap = this.#heap;
-    const slots = keys.length;
+    const slotOf = this.#slotOf;
     const keep = (heap.size + IDLE_SLACK) >> 1;
-    let cursor = this.#sweepCursor;
-    for (let scanned = 0; scanned < slots && this.#idle > keep; scanned++) {
-      if (cursor >= slots) cursor = 0;
-      const key = keys[cursor];
-      if (key !== undefined && !heap.has(cursor)) {
-        this.#slotOf.delete(key);
-        keys[cursor] = undefined;
-        this.#freeSlots.push(cursor);
+    for (const [key, slot] of slotOf) {
+      if (this.#idle <= keep) break;
+      if (!heap.has(slot)) {
+        slotOf.delete(key);
+        this.#freeSlots.push(slot);
         this.#idle--;
       }
-      cursor++;
     }
-    this.#sweepCursor = cursor;
   }
 
   #allocate(key: string, message: T): number {
     let slot = this.#freeSlots.pop();
     if (slot === undefined) {
-      slot = this.#keys.length;
-      this.#keys.push(key);
+      slot = this.#slots++;
       this.#messages.push(message);
       if (slot >= this.#dueAt.length) this.#grow();
     } else {
-      this.#keys[slot] = key;
       this.#messages[slot] = message;
     }
     this.#slotOf.set(key, slot);
