@@ -189,6 +189,30 @@ describe('DelayQueue', () => {
     }
   });
 
+  it('sweeps the longest-idle keys first and keeps half the idle allowance', () => {
+    const queue = new DelayQueue<string>(0, Infinity);
+    for (let i = 0; i < 5000; i++) queue.schedule(`k${i}`, `k${i}`, i);
+    let taken = 0;
+    let tracked = queue.trackedKeys;
+    while (queue.trackedKeys >= tracked) {
+      tracked = queue.trackedKeys;
+      expect(queue.take()).toBe(`k${taken++}`);
+    }
+    // The first sweep came with the take that made idle keys exceed size + 1024.
+    const size = queue.size;
+    expect(taken - (5000 - size)).toBe(0);
+    expect(taken).toBeGreaterThan(size + 1024);
+    expect(queue.trackedKeys - size).toBe((size + 1024) >> 1);
+    expect(queue.isTracked('k0')).toBe(false);
+    expect(queue.isTracked(`k${taken - 1}`)).toBe(true);
+    expect(queue.isTracked(`k${taken - ((size + 1024) >> 1)}`)).toBe(true);
+    expect(queue.isTracked(`k${taken - ((size + 1024) >> 1) - 1}`)).toBe(false);
+    // A tracked idle key is scheduled again like a new one.
+    queue.schedule(`k${taken - 1}`, 'again', 0);
+    expect(queue.has(`k${taken - 1}`)).toBe(true);
+    expect(queue.take()).toBe('again');
+  });
+
   it('schedules a taken key again as new, not merged with its emitted request', () => {
     const queue = new DelayQueue<string>(0, Infinity);
     queue.schedule('a', 'first', 10);

@@ -76,6 +76,11 @@ export class DelayQueue<T> {
     return this.#slotOf.size;
   }
 
+  /** Whether a key has a slot, pending or idle (for tests). */
+  isTracked(key: string): boolean {
+    return this.#slotOf.has(key);
+  }
+
   /** Whether a key is pending. */
   has(key: string): boolean {
     const slot = this.#slotOf.get(key);
