@@ -22,8 +22,8 @@ import type {
 import type { TestApiServer } from '@kube-rx/testing';
 import type { Store, Writer } from '@kube-rx/watcher';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Response } from 'undici';
 import type { KubeFetchContext } from '../packages/core/src/client/kubeFetch.js';
+import type { KubeResponse } from '../packages/core/src/client/kubeResponse.js';
 
 /** The custom resource most examples reconcile (group `example.com`, kind `Widget`). */
 export interface Widget extends KubeObject {
@@ -73,5 +73,5 @@ export declare const err: unknown;
 export declare const error: unknown;
 
 /** Inside a `kubeFetch` response handler (the examples of the client's internal modules). */
-export declare const response: Response;
+export declare const response: KubeResponse;
 export declare const context: KubeFetchContext;

@@ -19,7 +19,7 @@ import {
   type DesiredStateReport,
 } from './desiredState.js';
 import { demoBackoffStrategy } from './errorPolicy.js';
-import { playFaultScript, type FaultScriptReport } from './faultScript.js';
+import { isListRequest, playFaultScript, type FaultScriptReport } from './faultScript.js';
 import { createOperatorContext } from './operatorContext.js';
 import { runOperator } from './runOperator.js';
 import { summarize, type DemoSummary } from './summary.js';
@@ -141,7 +141,7 @@ function countWatches(server: TestApiServer): {
   );
   return {
     watches: requests.filter((r) => r.verb === 'watch').length,
-    lists: requests.filter((r) => r.verb === 'list').length,
+    lists: requests.filter(isListRequest).length,
     resources: watched.size,
   };
 }

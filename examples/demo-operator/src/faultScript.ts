@@ -19,7 +19,9 @@ export interface FaultScriptConfig {
 /** How the watchers recovered from one fault, counted from the server's request log. */
 export interface WatchRecovery {
   resource: string;
+  /** Plain WATCH requests (resuming from a resourceVersion). */
   watches: number;
+  /** Whole-list reads: LIST pages or streaming lists (see {@link isListRequest}). */
   lists: number;
 }
 
@@ -140,7 +142,7 @@ export async function playFaultScript(config: FaultScriptConfig): Promise<FaultS
     report.afterCompaction = recoveries(server.requests.slice(mark));
     for (const recovery of report.afterCompaction) {
       log.info(
-        `watch expired (410 Gone), relisted: ${recovery.lists} LIST, ${recovery.watches} WATCH`,
+        `watch expired (410 Gone), relisted: ${recovery.lists} list, ${recovery.watches} WATCH`,
         { resource: recovery.resource },
       );
     }
@@ -199,11 +201,21 @@ function userClients(server: TestApiServer) {
   };
 }
 
+/**
+ * Whether a request reads a whole list: a LIST page, or a streaming list (a WATCH with
+ * `sendInitialEvents`, how the watcher lists by default).
+ */
+export function isListRequest(r: RequestLogEntry): boolean {
+  return r.verb === 'list' || (r.verb === 'watch' && r.query.sendInitialEvents === 'true');
+}
+
 function recoveries(requests: readonly RequestLogEntry[]): WatchRecovery[] {
   return WATCHED.map((resource) => ({
     resource,
-    watches: requests.filter((r) => r.resource === resource && r.verb === 'watch').length,
-    lists: requests.filter((r) => r.resource === resource && r.verb === 'list').length,
+    watches: requests.filter(
+      (r) => r.resource === resource && r.verb === 'watch' && !isListRequest(r),
+    ).length,
+    lists: requests.filter((r) => r.resource === resource && isListRequest(r)).length,
   }));
 }
 
@@ -216,7 +228,7 @@ function reopened(requests: readonly RequestLogEntry[]): boolean {
 function relisted(requests: readonly RequestLogEntry[]): boolean {
   return WATCHED.every((resource) => {
     const listAt = requests.findIndex(
-      (r) => r.resource === resource && r.verb === 'list' && r.status === 200,
+      (r) => r.resource === resource && isListRequest(r) && r.status === 200,
     );
     return (
       listAt !== -1 &&

@@ -47,6 +47,7 @@ export { triggerOthers } from './controller/triggers/triggerOthers.js';
 export type { TriggerMapperResult } from './controller/triggers/triggerOthers.js';
 export type { ApplierConfig, RetryRateLimit } from './controller/applier/applierConfig.js';
 export type { ReconcileFunction } from './controller/applier/reconcileFunction.js';
+export type { ReconcileInfo } from './controller/applier/reconcileInfo.js';
 
 // Error policies
 export { normalizeErrorPolicy } from './errorPolicy/errorPolicy.js';
@@ -97,7 +98,11 @@ export type { LeaderElectionConfig, LeaseApi, LeaseObject } from './leader/leade
 export { shard, shardOf } from './sharding/shard.js';
 export type { ShardConfig, ShardPredicate, ShardTarget } from './sharding/shard.js';
 export { ControllerMetrics } from './metrics/controllerMetrics.js';
-export type { ControllerMetricsConfig, ReconcileResultLabel } from './metrics/controllerMetrics.js';
+export type {
+  ControllerMetricsConfig,
+  ReconcileResultLabel,
+  WorkqueueLabel,
+} from './metrics/controllerMetricsConfig.js';
 export { startHealthServer } from './metrics/healthServer.js';
 export type { HealthServer, HealthServerConfig } from './metrics/healthServer.js';
 

@@ -473,13 +473,17 @@ describe('Controller against the test API server', () => {
       await eventually(() => controller.store.isReady);
       expect((await fetch(`${health.url}/readyz`)).status).toBe(200);
       const text = await (await fetch(`${health.url}/metrics`)).text();
-      expect(text).toContain('kube_rx_reconcile_total{controller="widgets",result="success"} 1');
-      expect(text).toContain('kube_rx_reconcile_total{controller="widgets",result="error"} 1');
       expect(text).toContain(
-        'kube_rx_reconcile_errors_total{controller="widgets",class="permanent"} 1',
+        'controller_runtime_reconcile_total{controller="widgets",result="success"} 1',
       );
-      expect(text).toContain('kube_rx_queue_depth{controller="widgets"} 0');
-      expect(text).toContain('kube_rx_active_workers{controller="widgets"} 0');
+      expect(text).toContain(
+        'controller_runtime_reconcile_total{controller="widgets",result="error"} 1',
+      );
+      expect(text).toContain(
+        'controller_runtime_terminal_reconcile_errors_total{controller="widgets"} 1',
+      );
+      expect(text).toContain('workqueue_depth{name="widgets",controller="widgets"} 0');
+      expect(text).toContain('controller_runtime_active_workers{controller="widgets"} 0');
     } finally {
       await health.close();
     }

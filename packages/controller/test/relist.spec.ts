@@ -120,7 +120,7 @@ describe('Controller after a relist', () => {
     const { widgets, server } = harness;
     const names = ['a', 'c', 'd', 'e', 'f', 'g'];
     for (const name of names) await firstValueFrom(widgets.create(widget(name)));
-    runsSeen = runFinalizingController({ pageSize: 2 });
+    runsSeen = runFinalizingController({ initialListStrategy: 'ListWatch', pageSize: 2 });
     await readyWithFinalizers(names);
     // Every page of the relist takes 300 ms: longer than any debounce would cover.
     server.faults.inject({ verb: 'list', delayMs: 300 });

@@ -106,7 +106,9 @@ export type { ErrorClassification } from './errors/classify.js';
 
 // Logging
 export { createLogger } from './logging/createLogger.js';
-export type { Logger, LoggerConfig, LogFormat } from './logging/createLogger.js';
+export type { LoggerConfig, LogFormat } from './logging/createLogger.js';
+export type { LogFields, Logger } from './logging/logger.js';
+export { winstonLogger } from './logging/winstonLogger.js';
 export { defaultLogger, setDefaultLogger } from './logging/defaultLogger.js';
 export { describeError } from './logging/describeError.js';
 export type { ErrorDescription } from './logging/describeError.js';

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
@@ -123,6 +124,33 @@ describe('Api verbs over HTTP', () => {
       resourceVersionMatch: 'NotOlderThan',
       timeoutSeconds: '30',
     });
+  });
+
+  it('list decodes a gzipped body, as the apiserver sends large lists', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => configMap(`cm-${i}`, String(i + 1)));
+    const body = {
+      kind: 'ConfigMapList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '301' },
+      items,
+    };
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      response.end(gzipSync(JSON.stringify(body)));
+    });
+    const list = await firstValueFrom(api.list());
+    expect(list.items).toEqual(items);
+    expect(list.metadata.resourceVersion).toBe('301');
+    expect(server.requests[0]?.headers['accept-encoding']).toBe('gzip');
+  });
+
+  it('a corrupt gzipped body fails with an HttpError at stage body', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      response.end(Buffer.from('certainly not gzip'));
+    });
+    const error = await failure(api.list());
+    expect(error).toMatchObject({ kind: 'Http', stage: 'body' });
   });
 
   it('list of all namespaces and of a cluster-scoped kind use collection paths', async () => {
@@ -423,6 +451,21 @@ describe('Api.watch over HTTP', () => {
       allowWatchBookmarks: 'true',
       timeoutSeconds: '5',
     });
+  });
+
+  it('asks for gzip and decodes a gzipped watch stream split anywhere', async () => {
+    const zipped = gzipSync(payload);
+    server.handle(async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      for (let start = 0; start < zipped.length; start += 17) {
+        response.write(zipped.subarray(start, start + 17));
+        if (start % 85 === 0) await tick(1);
+      }
+      response.end();
+    });
+    const events = await lastValueFrom(api.watch({ resourceVersion: '9' }).pipe(toArray()));
+    expect(events).toEqual(lines);
+    expect(server.requests[0]?.headers['accept-encoding']).toBe('gzip');
   });
 
   it('emits each event as soon as its line arrives (not buffered to the end)', async () => {

@@ -16,6 +16,7 @@ export type {
   TestApiServerConfig,
   ResourceName,
   RestartOptions,
+  WatchListMode,
 } from './startTestApiServer.js';
 export type { TestKubeConfigOptions } from './kubeConfig.js';
 export { Faults } from './faults/faults.js';

@@ -33,7 +33,20 @@ export interface TestApiServerConfig {
   requireToken?: boolean;
   /** Custom resources to register at start. Default none. */
   customResources?: CustomResourceConfig[];
+  /**
+   * How WATCH serves streaming lists (`sendInitialEvents=true`), to test clients against older
+   * servers: `'Enabled'` (default; Kubernetes ≥ 1.32), `'Disabled'` (422 Invalid
+   * "sendInitialEvents is forbidden for watch unless the WATCH_LIST feature gate is enabled", as a
+   * server with the WatchList feature off; servers before 1.27 refuse `resourceVersionMatch` on
+   * a watch with 422 too) or `'Ignored'` (the parameters are ignored: a plain watch, with ADDED
+   * for the current objects when `resourceVersion` is unset or `0`, and no initial-events-end
+   * bookmark, as a server that does not know them).
+   */
+  watchList?: WatchListMode;
 }
+
+/** See {@link TestApiServerConfig.watchList}. */
+export type WatchListMode = 'Enabled' | 'Disabled' | 'Ignored';
 
 /** What tests pass to name a resource: `'configmaps'`, `'leases.coordination.k8s.io'` or an `ApiResource`. */
 export type ResourceName = string | ApiResource;
@@ -141,6 +154,12 @@ export async function startTestApiServer(config: TestApiServerConfig = {}): Prom
     'continueTokenTtlMs',
   );
   const token = config.token ?? 'kube-rx-test-token';
+  const watchList = config.watchList ?? 'Enabled';
+  if (watchList !== 'Enabled' && watchList !== 'Disabled' && watchList !== 'Ignored') {
+    throw new TypeError(
+      `startTestApiServer: watchList must be 'Enabled', 'Disabled' or 'Ignored', got ${String(watchList)}`,
+    );
+  }
   const registry = new ResourceRegistry();
   for (const definition of config.customResources ?? []) registry.register(definition);
   const store = new ObjectStore(historySize);
@@ -200,6 +219,7 @@ export async function startTestApiServer(config: TestApiServerConfig = {}): Prom
       hub,
       log,
       bookmarkIntervalMs,
+      watchList,
       requiredToken: config.requireToken === true ? token : undefined,
       serverAddress: (): string => `127.0.0.1:${listener.port}`,
       delay: (ms) =>

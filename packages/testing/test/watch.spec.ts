@@ -295,3 +295,51 @@ describe('WATCH', () => {
     for (const w of watches) w.abort();
   });
 });
+
+describe("WATCH on a server without streaming lists (config 'watchList')", () => {
+  const STREAMING = 'watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan';
+
+  it("'Disabled' refuses sendInitialEvents with 422, as a server with the WatchList feature off", async () => {
+    const server = await startTestApiServer({ bookmarkIntervalMs: 0, watchList: 'Disabled' });
+    try {
+      const response = await fetch(`${server.url}${PATH}?${STREAMING}`);
+      expect(response.status).toBe(422);
+      const body = (await response.json()) as Json;
+      expect(body.reason).toBe('Invalid');
+      expect(body.details.causes.map((c: Json) => c.field)).toEqual(['sendInitialEvents']);
+      // Plain watches still work.
+      const plain = await fetch(`${server.url}${PATH}?watch=true&timeoutSeconds=1`);
+      expect(plain.status).toBe(200);
+      await plain.text();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("'Ignored' serves a plain watch: ADDED for the current objects, no initial-events-end bookmark", async () => {
+    const server = await startTestApiServer({ bookmarkIntervalMs: 0, watchList: 'Ignored' });
+    try {
+      const core = server.kubeConfig().makeApiClient(CoreV1Api);
+      await core.createNamespacedConfigMap({ namespace: 'fx', body: { metadata: { name: 'a' } } });
+      const watch = await collectWatch(server.kubeConfig(), PATH, {
+        sendInitialEvents: true,
+        resourceVersionMatch: 'NotOlderThan',
+        allowWatchBookmarks: true,
+      });
+      await watch.waitFor(1);
+      await core.createNamespacedConfigMap({ namespace: 'fx', body: { metadata: { name: 'b' } } });
+      await watch.waitFor(2);
+      expect(watch.events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual([
+        'ADDED a',
+        'ADDED b',
+      ]);
+      watch.abort();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects an unknown mode at start', async () => {
+    await expect(startTestApiServer({ watchList: 'Maybe' as never })).rejects.toThrow(TypeError);
+  });
+});

@@ -1,11 +1,14 @@
 import { firstValueFrom, map, NEVER, take, timer, TimeoutError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ApiError, type KubeObject } from '@kube-rx/core';
-import { added, configMap, deleted, fakeApi, modified, page } from '../test/fakeApi.js';
+import { added, bookmark, configMap, deleted, fakeApi, modified, page } from '../test/fakeApi.js';
 import { awaitCondition } from './awaitCondition.js';
 import { metadataWatcher } from './metadataWatcher.js';
 import { watchObject } from './watchObject.js';
 import { synchronousFakeApi } from '../test/synchronousSource.js';
+
+// These specs script LIST pages: the watchers list with paged LISTs.
+const LIST_WATCH = { initialListStrategy: 'ListWatch' } as const;
 
 function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -20,7 +23,7 @@ describe('watchObject', () => {
         list: () => cold('l|', { l: page([a1], '10') }),
         watch: () => cold('-md', { m: modified(a2), d: deleted(a2) }),
       });
-      expectObservable(watchObject(api, 'a'), '^ 10ms !').toBe('abu', {
+      expectObservable(watchObject(api, 'a', LIST_WATCH), '^ 10ms !').toBe('abu', {
         a: a1,
         b: a2,
         u: undefined,
@@ -33,7 +36,7 @@ describe('watchObject', () => {
     testScheduler().run(({ cold, expectObservable, flush }) => {
       const api = fakeApi({ list: () => cold('l|', { l: page([], '10') }), watch: () => NEVER });
       expectObservable(
-        watchObject(api, 'a', { fieldSelector: 'status.phase=Running' }),
+        watchObject(api, 'a', { ...LIST_WATCH, fieldSelector: 'status.phase=Running' }),
         '^ 5ms !',
       ).toBe('u', {
         u: undefined,
@@ -55,21 +58,24 @@ describe('awaitCondition', () => {
   const hasKey = (object: KubeObject | undefined) =>
     (object as { data?: Record<string, string> } | undefined)?.data?.ready === 'yes';
 
+  // awaitCondition watches with the default strategy: these fakes serve streaming lists.
+  const initialEventsEnd = (rv: string) =>
+    bookmark<KubeObject>(rv, { 'k8s.io/initial-events-end': 'true' });
+
   it('emits the first version for which the condition holds, then completes and stops watching', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const notYet = configMap('a', '1');
       const ready = { ...configMap('a', '2'), data: { ready: 'yes' } };
-      const watch$ = cold('-x-y-z', {
+      const watch$ = cold('-a-e-x-y-z', {
+        a: added(notYet),
+        e: initialEventsEnd('10'),
         x: modified(notYet),
         y: modified(ready),
         z: modified(ready),
       });
-      const api = fakeApi({
-        list: () => cold('l|', { l: page([notYet], '10') }),
-        watch: () => watch$,
-      });
-      expectObservable(awaitCondition(api, 'a', hasKey)).toBe('---(r|)', { r: ready });
-      expectSubscriptions(watch$.subscriptions).toBe('^--!');
+      const api = fakeApi({ watch: () => watch$ });
+      expectObservable(awaitCondition(api, 'a', hasKey)).toBe('-------(r|)', { r: ready });
+      expectSubscriptions(watch$.subscriptions).toBe('^------!');
     });
   });
 
@@ -77,16 +83,15 @@ describe('awaitCondition', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const ready = { ...configMap('a', '2'), data: { ready: 'yes' } };
       const api = fakeApi({
-        list: () => cold('l|', { l: page([], '10') }),
         watch: (_p, n) =>
           n === 0
             ? cold('-#', undefined, new ApiError({ kind: 'Status', code: 503 }))
-            : cold('-y', { y: added(ready) }),
+            : cold('-e-y', { e: initialEventsEnd('10'), y: added(ready) }),
       });
       const result$ = awaitCondition(api, 'a', hasKey, {
         strategy: () => ({ next: () => 10, reset: () => undefined }),
       });
-      expectObservable(result$).toBe('- 10ms - (r|)', { r: ready });
+      expectObservable(result$).toBe('- 10ms --- (r|)', { r: ready });
     });
   });
 
@@ -132,7 +137,7 @@ describe('metadataWatcher', () => {
         listMetadata: () => cold('l|', { l: page([meta], '10') }),
         watchMetadata: () => NEVER,
       });
-      const types$ = metadataWatcher(api, { labelSelector: 'x=y' });
+      const types$ = metadataWatcher(api, { ...LIST_WATCH, labelSelector: 'x=y' });
       expectObservable(types$, '^ 5ms !').toBe('(iad)', {
         i: { type: 'Init' },
         a: { type: 'InitApply', object: meta },
@@ -154,7 +159,7 @@ describe('watchObject, metadataWatcher and watcher with a synchronous source', (
     const { api, watched } = synchronousFakeApi();
     const seen: Array<string | undefined> = [];
     // The initial state (undefined: no cm-0 listed), then the watch's cm-0.
-    watchObject(api, 'cm-0')
+    watchObject(api, 'cm-0', LIST_WATCH)
       .pipe(take(2))
       .subscribe((object) => seen.push(object?.metadata?.name));
     expect(seen).toEqual([undefined, 'cm-0']);
@@ -164,7 +169,7 @@ describe('watchObject, metadataWatcher and watcher with a synchronous source', (
   it('metadataWatcher should stop listening to a synchronous observable when unsubscribed', () => {
     const { api, watched } = synchronousFakeApi();
     const types: string[] = [];
-    metadataWatcher(api)
+    metadataWatcher(api, LIST_WATCH)
       .pipe(take(5))
       .subscribe((event) => types.push(event.type));
     expect(types).toEqual(['Init', 'InitDone', 'Apply', 'Apply', 'Apply']);

@@ -21,8 +21,11 @@ import {
 } from '../test/fakeApi.js';
 import { recordEvents } from '../test/recordEvents.js';
 import { synchronousFakeApi } from '../test/synchronousSource.js';
-import { watcher } from './watcher.js';
+import { listWatcher as watcher } from '../test/listWatcher.js';
+import { watcher as autoWatcher } from './watcher.js';
 import { isWatcherError } from './watcherError.js';
+import { createStore } from './reflector/store.js';
+import { reflect } from './reflector/reflect.js';
 
 const a = configMap('a', '3');
 const b = configMap('b', '4');
@@ -722,6 +725,189 @@ describe('watcher', () => {
         ts.flush();
         expect(log).toEqual(['0 Init', '1 InitApply a@3', '5002 error WatchFailed']);
         expect(errors[0]!.resourceVersion).toBeUndefined();
+      });
+    });
+  });
+
+  describe("initialListStrategy 'Auto' (the default)", () => {
+    const initialEventsEnd = (rv: string) =>
+      bookmark<KubeObject>(rv, { 'k8s.io/initial-events-end': 'true' });
+    const refused = (code: number) =>
+      new ApiError({ kind: 'Status', code, reason: code === 422 ? 'Invalid' : 'BadRequest' });
+
+    it('uses a streaming list where the server serves one: no LIST at all', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const api = fakeApi({
+          watch: (_p, n) =>
+            n === 0
+              ? cold('-a-e-m', { a: added(a), e: initialEventsEnd('9'), m: modified(b) })
+              : NEVER,
+        });
+        const { log } = recordEvents(autoWatcher(api), ts, 60_000);
+        ts.flush();
+        expect(log).toEqual(['0 Init', '1 InitApply a@3', '3 InitDone', '5 Apply b@4']);
+        expect(api.calls).toHaveLength(1);
+        expect(api.calls[0]!.params).toMatchObject({
+          sendInitialEvents: true,
+          resourceVersionMatch: 'NotOlderThan',
+          allowWatchBookmarks: true,
+        });
+      });
+    });
+
+    it.each([400, 403, 422])(
+      'falls back to paged LIST+WATCH at once when the WATCH is refused with %i',
+      (code) => {
+        const ts = testScheduler();
+        ts.run(({ cold }) => {
+          const api = fakeApi({
+            watch: (_p, n) =>
+              n === 0 ? cold('-#', undefined, refused(code)) : cold('-m', { m: modified(b) }),
+            list: () => cold('--l|', { l: page([a], '10') }),
+          });
+          const { log, errors } = recordEvents(autoWatcher(api), ts, 60_000);
+          ts.flush();
+          expect(errors).toEqual([]);
+          // The second Init opens the paged list; InitDone comes only after it.
+          expect(log).toEqual(['0 Init', '1 Init', '3 InitApply a@3', '3 InitDone', '4 Apply b@4']);
+          expect(api.log()).toEqual(['watch', 'list limit=500', 'watch resourceVersion=10']);
+        });
+      },
+    );
+
+    it('falls back (discarding the partial state) when the stream ends before the initial-events-end bookmark', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const api = fakeApi({
+          watch: (_p, n) => (n === 0 ? cold('-a 2s |', { a: added(a) }) : NEVER),
+          list: () => cold('-l|', { l: page([b], '10') }),
+        });
+        const events: string[] = [];
+        const { store, writer } = createStore<KubeObject>();
+        const subscription = autoWatcher(api)
+          .pipe(reflect(writer))
+          .subscribe((event) => events.push(`${ts.now()} ${event.type}`));
+        ts.schedule(() => subscription.unsubscribe(), 60_000);
+        ts.flush();
+        expect(events).toEqual([
+          '0 Init',
+          '1 InitApply',
+          '2002 Init',
+          '2003 InitApply',
+          '2003 InitDone',
+        ]);
+        // a, streamed before the fallback, is not in the state: only the list's b.
+        expect(store.list().map((object) => object.metadata?.name)).toEqual(['b']);
+      });
+    });
+
+    it('falls back after 10 s of silence without the initial-events-end bookmark (a server that ignores sendInitialEvents)', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const api = fakeApi({
+          // The legacy answer to a WATCH without resourceVersion: ADDED for the current objects,
+          // then only changes.
+          watch: (_p, n) => (n === 0 ? cold('-a 4s b', { a: added(a), b: added(b) }) : NEVER),
+          list: () => cold('-l|', { l: page([a, b], '10') }),
+        });
+        const { log, errors } = recordEvents(autoWatcher(api), ts, 60_000);
+        ts.flush();
+        expect(errors).toEqual([]);
+        expect(log).toEqual([
+          '0 Init',
+          '1 InitApply a@3',
+          '4002 InitApply b@4',
+          // 10 s after the last event.
+          '14002 Init',
+          '14003 InitApply a@3',
+          '14003 InitApply b@4',
+          '14003 InitDone',
+        ]);
+        expect(api.log()).toEqual(['watch', 'list limit=500', 'watch resourceVersion=10']);
+      });
+    });
+
+    it('falls back after listTimeout even when events keep coming without the bookmark', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const busy = cold('-a 1s b 1s a 1s b 1s a 1s b 1s a', { a: added(a), b: added(b) });
+        const api = fakeApi({
+          watch: (_p, n) => (n === 0 ? busy : NEVER),
+          list: () => cold('-l|', { l: page([], '10') }),
+        });
+        const { log } = recordEvents(autoWatcher(api, { listTimeout: 3000 }), ts, 60_000);
+        ts.flush();
+        expect(log).toEqual([
+          '0 Init',
+          '1 InitApply a@3',
+          '1002 InitApply b@4',
+          '2003 InitApply a@3',
+          '3000 Init',
+          '3001 InitDone',
+        ]);
+      });
+    });
+
+    it('keeps the fallback for later relists of the same watcher', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const api = fakeApi({
+          watch: (_p, n) =>
+            n === 0
+              ? cold('-#', undefined, refused(422))
+              : n === 1
+                ? cold('-x', { x: errorEvent(410, 'Expired') })
+                : NEVER,
+          list: (_p, n) => cold('-l|', { l: page([], String(10 + n)) }),
+        });
+        const first = recordEvents(autoWatcher(api), ts, 1000);
+        ts.flush();
+        expect(first.errors[0]!.kind).toBe('WatchError');
+        recordEvents(first.errors[0]!.resume(), ts, 1000);
+        ts.flush();
+        expect(api.log()).toEqual([
+          'watch',
+          'list limit=500',
+          'watch resourceVersion=10',
+          'list limit=500',
+          'watch resourceVersion=11',
+        ]);
+      });
+    });
+
+    it('does not fall back on other failures: a 503 before the bookmark resumes with a streaming list', () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const api = fakeApi({
+          watch: (_p, n) =>
+            n === 0
+              ? cold('-#', undefined, unavailable())
+              : cold('-e', { e: initialEventsEnd('9') }),
+        });
+        const first = recordEvents(autoWatcher(api), ts, 1000);
+        ts.flush();
+        expect(first.log).toEqual(['0 Init', '1 error WatchStartFailed']);
+        const resumed = recordEvents(first.errors[0]!.resume(), ts, 1000);
+        ts.flush();
+        expect(resumed.log).toEqual(['1000 Init', '1001 InitDone']);
+        expect(api.calls.map((call) => call.verb)).toEqual(['watch', 'watch']);
+        expect(api.calls[1]!.params).toMatchObject({ sendInitialEvents: true });
+      });
+    });
+
+    it("'StreamingList' never falls back: a refused WATCH is an error", () => {
+      const ts = testScheduler();
+      ts.run(({ cold }) => {
+        const api = fakeApi({ watch: () => cold('-#', undefined, refused(422)) });
+        const { log } = recordEvents(
+          autoWatcher(api, { initialListStrategy: 'StreamingList' }),
+          ts,
+          60_000,
+        );
+        ts.flush();
+        expect(log).toEqual(['0 Init', '1 error WatchStartFailed']);
+        expect(api.calls.some((call) => call.verb === 'list')).toBe(false);
       });
     });
   });

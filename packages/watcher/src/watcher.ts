@@ -1,10 +1,4 @@
-import {
-  asyncScheduler,
-  Observable,
-  type SchedulerLike,
-  type Subscriber,
-  type Subscription,
-} from 'rxjs';
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import {
   ApiError,
   HttpError,
@@ -21,8 +15,17 @@ import {
   type WatchEvent,
   type WatchParams,
 } from '@kube-rx/core';
+import { InitialListChoice, type InitialListOutcome } from './initialListChoice.js';
+import {
+  AUTO_FALLBACK_SILENCE_MS,
+  resolveWatcherConfig,
+  type ResolvedWatcherConfig,
+  type WatcherConfig,
+} from './watcherConfig.js';
 import { WatcherError, type WatcherErrorKind } from './watcherError.js';
 import type { WatcherEvent } from './watcherEvent.js';
+
+export type { InitialListStrategy, ListSemantic, WatcherConfig } from './watcherConfig.js';
 
 /**
  * What a {@link watcher} needs from an `Api<K>`: its `list` and `watch` methods. The `Api` class
@@ -39,64 +42,6 @@ export interface ListWatchApi<K> {
    * completes when the server ends the stream and is aborted on unsubscribe.
    */
   watch(params?: WatchParams): Observable<WatchEvent<K>>;
-}
-
-/** How the first state is read: paged LIST then WATCH, or one WATCH with initial events. */
-export type InitialListStrategy = 'ListWatch' | 'StreamingList';
-
-/** Which resourceVersion a (re)list asks for. */
-export type ListSemantic = 'MostRecent' | 'Any';
-
-/** Options of {@link watcher}. */
-export interface WatcherConfig {
-  /** Only objects whose labels match, e.g. `'app=web,tier!=db'`. Default: all. */
-  labelSelector?: string;
-  /** Only objects whose fields match, e.g. `'metadata.name=app'`. Default: all. */
-  fieldSelector?: string;
-  /**
-   * Server-side duration of each WATCH in seconds (the server then ends it cleanly and the
-   * watcher re-opens it from the last resourceVersion). The client gives up on a watch that stays
-   * completely silent for `timeoutSeconds + 30` seconds (a dead TCP connection) with a
-   * `WatchFailed` error. Default: 290 (under the apiserver's 5-minute cap, as kube-rs).
-   */
-  timeoutSeconds?: number;
-  /** LIST page size (`limit`); each further page uses the server's `continue` token. Default: 500. */
-  pageSize?: number;
-  /** Ask for BOOKMARK events, which advance the resourceVersion without being emitted. Default: true. */
-  bookmarks?: boolean;
-  /**
-   * `'ListWatch'` (default): paged LIST, then WATCH from the list's resourceVersion.
-   * `'StreamingList'`: one WATCH with `sendInitialEvents=true&resourceVersionMatch=NotOlderThan`;
-   * its ADDED events are the initial state (`InitApply`) until the BOOKMARK annotated
-   * `k8s.io/initial-events-end`, then `InitDone`. Needs Kubernetes ≥ 1.27 with the WatchList
-   * feature; older servers never send that bookmark and the watch ends in `WatchFailed`.
-   */
-  initialListStrategy?: InitialListStrategy;
-  /**
-   * `'MostRecent'` (default): lists are consistent reads (resourceVersion unset, served by etcd).
-   * `'Any'`: resourceVersion `"0"`, served from the apiserver's cache (cheaper, may be stale).
-   */
-  listSemantic?: ListSemantic;
-  /**
-   * Milliseconds one LIST page may take before it is abandoned (`InitialListFailed` with an
-   * `HttpError` `timedOut`). Default: 60 000.
-   */
-  listTimeout?: number;
-  /** Scheduler for the list timeout and the watch idle timeout. Default: `asyncScheduler`. */
-  scheduler?: SchedulerLike;
-}
-
-/** A validated {@link WatcherConfig} with its defaults filled in. */
-interface ResolvedWatcherConfig {
-  labelSelector: string | undefined;
-  fieldSelector: string | undefined;
-  timeoutSeconds: number;
-  pageSize: number;
-  bookmarks: boolean;
-  initialListStrategy: InitialListStrategy;
-  listSemantic: ListSemantic;
-  listTimeout: number;
-  scheduler: SchedulerLike;
 }
 
 /** Where a watcher (re)starts: from nothing (a full list), or watching from a resourceVersion. */
@@ -119,6 +64,9 @@ const MIN_EMPTY_WATCH_MS = 1000;
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
+/** Answers to a streaming list's WATCH that mean the server does not serve streaming lists. */
+const REFUSED_CODES: ReadonlySet<number> = new Set([400, 403, 422]);
+
 /**
  * Watches every object of a resource: lists them, then follows changes, forever.
  *
@@ -126,8 +74,10 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
  * emits `Init`, one `InitApply` per listed object, `InitDone`, then `Apply`/`Delete` as objects
  * change — the semantics of kube-runtime's `watcher`:
  *
- * - the initial LIST is paged (`pageSize`); if a `continue` token expires (410) the list restarts
- *   from the first page once, at once (a second expiry in the same list is `InitialListFailed`);
+ * - the initial state comes from a streaming list (one WATCH with `sendInitialEvents`) where the
+ *   server serves one, else from a paged LIST (`initialListStrategy`, default `'Auto'`); if a
+ *   `continue` token expires (410) the list restarts from the first page once, at once (a second
+ *   expiry in the same list is `InitialListFailed`);
  * - the WATCH starts from the list's resourceVersion; BOOKMARKs advance the resourceVersion and are
  *   not emitted; when the server ends a watch normally it is re-opened from the last
  *   resourceVersion (no relist, no error);
@@ -161,48 +111,14 @@ export function watcher<K extends KubeObject>(
   config: WatcherConfig = {},
 ): Observable<WatcherEvent<K>> {
   const resolved = resolveWatcherConfig(config);
-  return watchFrom(api, resolved, { phase: 'list' });
-}
-
-function resolveWatcherConfig(config: WatcherConfig): ResolvedWatcherConfig {
-  const timeoutSeconds = config.timeoutSeconds ?? 290;
-  const pageSize = config.pageSize ?? 500;
-  const listTimeout = config.listTimeout ?? 60_000;
-  const initialListStrategy = config.initialListStrategy ?? 'ListWatch';
-  const listSemantic = config.listSemantic ?? 'MostRecent';
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new TypeError(
-      `watcher: timeoutSeconds must be a positive integer, got ${timeoutSeconds}`,
-    );
-  }
-  if (!Number.isInteger(pageSize) || pageSize <= 0) {
-    throw new TypeError(`watcher: pageSize must be a positive integer, got ${pageSize}`);
-  }
-  if (!(listTimeout > 0)) {
-    throw new TypeError(`watcher: listTimeout must be a positive number of ms, got ${listTimeout}`);
-  }
-  if (initialListStrategy !== 'ListWatch' && initialListStrategy !== 'StreamingList') {
-    throw new TypeError(`watcher: unknown initialListStrategy ${String(initialListStrategy)}`);
-  }
-  if (listSemantic !== 'MostRecent' && listSemantic !== 'Any') {
-    throw new TypeError(`watcher: unknown listSemantic ${String(listSemantic)}`);
-  }
-  return {
-    labelSelector: config.labelSelector,
-    fieldSelector: config.fieldSelector,
-    timeoutSeconds,
-    pageSize,
-    bookmarks: config.bookmarks ?? true,
-    initialListStrategy,
-    listSemantic,
-    listTimeout,
-    scheduler: config.scheduler ?? asyncScheduler,
-  };
+  const choice = new InitialListChoice(resolved.initialListStrategy);
+  return watchFrom(api, resolved, choice, { phase: 'list' });
 }
 
 function watchFrom<K extends KubeObject>(
   api: ListWatchApi<K>,
   config: ResolvedWatcherConfig,
+  choice: InitialListChoice,
   start: StartPoint,
 ): Observable<WatcherEvent<K>> {
   // Identifies this Observable in its errors, so that a backoff's re-subscription can hand it
@@ -211,7 +127,7 @@ function watchFrom<K extends KubeObject>(
   return new Observable<WatcherEvent<K>>((subscriber) => {
     const claimed = claimResume(resumeToken);
     const from = (claimed !== undefined ? resumePoints.get(claimed) : undefined) ?? start;
-    const machine = new WatcherMachine(api, config, subscriber, resumeToken);
+    const machine = new WatcherMachine(api, config, choice, subscriber, resumeToken);
     machine.start(from);
     return () => machine.stop();
   });
@@ -225,6 +141,7 @@ function watchFrom<K extends KubeObject>(
 class WatcherMachine<K extends KubeObject> {
   private inner: Subscription | undefined;
   private idleTimer: Subscription | undefined;
+  private fallbackTimer: Subscription | undefined;
   private pendingStep: (() => void) | undefined;
   private stepping = false;
   /** Whether a completed list or a change was delivered since this subscription started. */
@@ -233,14 +150,14 @@ class WatcherMachine<K extends KubeObject> {
   constructor(
     private readonly api: ListWatchApi<K>,
     private readonly config: ResolvedWatcherConfig,
+    private readonly choice: InitialListChoice,
     private readonly subscriber: Subscriber<WatcherEvent<K>>,
     private readonly resumeToken: object,
   ) {}
 
   start(start: StartPoint): void {
     if (start.phase === 'watch') this.step(() => this.watch(start.resourceVersion));
-    else if (this.config.initialListStrategy === 'StreamingList')
-      this.step(() => this.streamingList());
+    else if (this.choice.streaming) this.step(() => this.streamingList());
     else this.step(() => this.list(false));
   }
 
@@ -267,6 +184,8 @@ class WatcherMachine<K extends KubeObject> {
   private clearInner(): void {
     this.idleTimer?.unsubscribe();
     this.idleTimer = undefined;
+    this.fallbackTimer?.unsubscribe();
+    this.fallbackTimer = undefined;
     const inner = this.inner;
     this.inner = undefined;
     inner?.unsubscribe();
@@ -291,7 +210,7 @@ class WatcherMachine<K extends KubeObject> {
     status?: ApiError['status'],
   ): void {
     this.clearInner();
-    const { api, config } = this;
+    const { api, config, choice } = this;
     const resourceVersion = resume.phase === 'watch' ? resume.resourceVersion : undefined;
     const error = new WatcherError<WatcherEvent<K>>(message, {
       kind,
@@ -300,7 +219,7 @@ class WatcherMachine<K extends KubeObject> {
       resourceVersion,
       progressed: this.progressed,
       resumeToken: this.resumeToken,
-      resume: () => watchFrom(api, config, resume),
+      resume: () => watchFrom(api, config, choice, resume),
     });
     resumePoints.set(error, resume);
     this.subscriber.error(error);
@@ -314,6 +233,16 @@ class WatcherMachine<K extends KubeObject> {
 
   private emitInit(): void {
     this.subscriber.next({ type: 'Init' });
+  }
+
+  /**
+   * A streaming list found the server does not serve one: from now on this watcher lists with
+   * paged LISTs. The new list starts with `Init`, which discards the partial initial state.
+   */
+  private fallBack(outcome: InitialListOutcome): void {
+    this.clearInner();
+    this.choice.record(outcome);
+    this.step(() => this.list(false));
   }
 
   private list(restarted: boolean): void {
@@ -445,8 +374,34 @@ class WatcherMachine<K extends KubeObject> {
       this.fail('WatchFailed', error.message, error, resumePoint());
     };
 
+    // With 'Auto', the initial-events-end bookmark must come within a bound: a server that
+    // ignores sendInitialEvents sends the current objects (if any) as a plain watch would, then
+    // goes quiet or streams changes, and never sends that bookmark.
+    const armed = initial && this.choice.fallsBackOn('NoInitialEventsEnd');
+    const deadline = openedAt + config.listTimeout;
+    const checkInitialEventsEnd = (): void => {
+      if (!initialPhase) return;
+      const now = scheduler.now();
+      const quietUntil = lastEventAt + AUTO_FALLBACK_SILENCE_MS;
+      if (now < quietUntil && now < deadline) {
+        this.fallbackTimer = scheduler.schedule(
+          checkInitialEventsEnd,
+          Math.min(quietUntil, deadline) - now,
+        );
+        return;
+      }
+      settled = true;
+      this.fallBack('NoInitialEventsEnd');
+    };
+
     this.clearInner();
     this.idleTimer = scheduler.schedule(checkIdle, idleMs);
+    if (armed) {
+      this.fallbackTimer = scheduler.schedule(
+        checkInitialEventsEnd,
+        Math.min(AUTO_FALLBACK_SILENCE_MS, config.listTimeout),
+      );
+    }
     this.attach(
       subscribeWithin(subscriber, this.api.watch(params), {
         next: (event) => {
@@ -473,6 +428,8 @@ class WatcherMachine<K extends KubeObject> {
               if (metadata?.resourceVersion) resourceVersion = metadata.resourceVersion;
               if (initialPhase && metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') {
                 initialPhase = false;
+                this.fallbackTimer?.unsubscribe();
+                this.fallbackTimer = undefined;
                 this.emitProgress({ type: 'InitDone' });
               }
               return;
@@ -505,6 +462,15 @@ class WatcherMachine<K extends KubeObject> {
             stage: events === 0 ? 'request' : 'body',
             method: 'GET',
           });
+          if (
+            initialPhase &&
+            isApiError(cause) &&
+            REFUSED_CODES.has(cause.status.code) &&
+            this.choice.fallsBackOn('Refused')
+          ) {
+            this.fallBack('Refused');
+            return;
+          }
           if (startFailed) {
             // A WATCH refused with HTTP 410 (its resourceVersion is older than the server keeps:
             // the real server answers so without its watch cache) can only resume with a relist.
@@ -522,6 +488,10 @@ class WatcherMachine<K extends KubeObject> {
         complete: () => {
           if (settled) return;
           settled = true;
+          if (initialPhase && this.choice.fallsBackOn('NoInitialEventsEnd')) {
+            this.fallBack('NoInitialEventsEnd');
+            return;
+          }
           if (initialPhase) {
             const error = new HttpError('watch ended before the initial-events-end bookmark', {
               stage: 'body',

@@ -15,7 +15,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { ApiError, backoff, defaultBackoff, exponentialBackoff, HttpError } from '@kube-rx/core';
 import { added, configMap, fakeApi, page } from '../test/fakeApi.js';
 import { describeEvent } from '../test/recordEvents.js';
-import { watcher } from './watcher.js';
+import { listWatcher as watcher } from '../test/listWatcher.js';
 
 const unavailable = () => new ApiError({ kind: 'Status', code: 503, reason: 'ServiceUnavailable' });
 

@@ -19,8 +19,10 @@ import type { WatcherEvent } from './watcherEvent.js';
  * | `WatchFailed` | the stream broke (HttpError stage `'body'`), a SerdeError from a custom `ListWatchApi` (the `Api` skips and reports malformed lines itself), silence past the idle limit | one WATCH from the last resourceVersion |
  * | `WatchError` | the server sent an `ERROR` event (`status`) | 410 Gone: a full relist; other codes: WATCH from the last resourceVersion |
  *
- * With `initialListStrategy: 'StreamingList'`, every failure before the initial-events-end
- * bookmark resumes with a fresh streaming list (no resourceVersion is established yet).
+ * During a streaming list (`initialListStrategy` `'Auto'` or `'StreamingList'`), every failure
+ * before the initial-events-end bookmark resumes with a fresh streaming list (no resourceVersion
+ * is established yet); with `'Auto'`, a server that does not serve streaming lists is no error
+ * (the watcher falls back to paged LISTs).
  */
 export type WatcherErrorKind =
   'InitialListFailed' | 'WatchStartFailed' | 'WatchFailed' | 'WatchError';

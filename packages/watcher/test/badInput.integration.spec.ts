@@ -63,7 +63,7 @@ describe('watcher over HTTP with bad input', () => {
     const errors: string[] = [];
     const { store, writer } = createStore<KubeObject>();
     const events = await firstValueFrom(
-      watcher(api).pipe(
+      watcher(api, { initialListStrategy: 'ListWatch' }).pipe(
         backoff(exponentialBackoff({ initialDelay: 5, maxDelay: 20, jitter: false }), {
           onError: (error) =>
             errors.push(isWatcherError(error) ? `${error.kind} ${error.cause.name}` : 'other'),

@@ -8,7 +8,10 @@ import {
   type KubeObject,
 } from '@kube-rx/core';
 import { startTestApiServer, type TestApiServer } from '@kube-rx/testing';
-import { isWatcherError, watcher, type WatcherEvent } from '@kube-rx/watcher';
+import { isWatcherError, watcher, type WatcherConfig, type WatcherEvent } from '@kube-rx/watcher';
+
+// These specs count LIST requests: the watchers list with paged LISTs.
+const LIST_WATCH: WatcherConfig = { initialListStrategy: 'ListWatch' };
 
 const NAMESPACE = 'default';
 
@@ -64,7 +67,7 @@ function runMapped(): { values: string[]; delays: Array<number | undefined>; err
   const values: string[] = [];
   const delays: Array<number | undefined> = [];
   const errors: unknown[] = [];
-  subscription = watcher(configMaps)
+  subscription = watcher(configMaps, LIST_WATCH)
     .pipe(
       map((event) => `mapped:${describeEvent(event)}`),
       backoff(strategy(), {
@@ -155,8 +158,8 @@ describe('a watcher resumes through the operators between it and its backoff', (
     const values: string[] = [];
     const errors: unknown[] = [];
     subscription = merge(
-      watcher(configMaps).pipe(map((event) => `configmap ${describeEvent(event)}`)),
-      watcher(secrets).pipe(map((event) => `secret ${describeEvent(event)}`)),
+      watcher(configMaps, LIST_WATCH).pipe(map((event) => `configmap ${describeEvent(event)}`)),
+      watcher(secrets, LIST_WATCH).pipe(map((event) => `secret ${describeEvent(event)}`)),
     )
       .pipe(backoff(strategy(), { onError: (error) => errors.push(error) }))
       .subscribe((value) => values.push(value));

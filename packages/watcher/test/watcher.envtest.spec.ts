@@ -17,6 +17,7 @@ import {
   isWatcherError,
   reflect,
   watcher,
+  type ListWatchApi,
   type Store,
   type WatcherConfig,
   type WatcherError,
@@ -49,7 +50,7 @@ interface Run {
   events: Array<WatcherEvent<KubeObject>['type']>;
 }
 
-function run(api: Api<KubeObject>, config: WatcherConfig = {}, initialDelay = 20): Run {
+function run(api: ListWatchApi<KubeObject>, config: WatcherConfig = {}, initialDelay = 20): Run {
   const { store, writer } = createStore<KubeObject>();
   const result: Run = { store, errors: [], events: [] };
   subscription = watcher(api, config)
@@ -87,13 +88,39 @@ async function converged(store: Store<KubeObject>, namespace: string): Promise<b
 describeEnvtest('watcher against kube-apiserver', () => {
   beforeAll(async () => {
     envtest = await startEnvtest({ watchCache: false, users: [{ name: 'lister' }] });
-    for (const namespace of ['w-restart', 'w-compact', 'w-rbac']) await createNamespace(namespace);
+    for (const namespace of ['w-restart', 'w-compact', 'w-rbac', 'w-auto'])
+      await createNamespace(namespace);
   }, 60_000);
   afterEach(() => {
     subscription?.unsubscribe();
     subscription = undefined;
   });
   afterAll(() => envtest?.close(), 30_000);
+
+  it("initialListStrategy 'Auto' (the default) reads the initial state with one streaming WATCH, no LIST", async () => {
+    for (const name of ['one', 'two', 'three']) await create('w-auto', name);
+    const api = configMaps('w-auto');
+    const requests: string[] = [];
+    const recording: ListWatchApi<KubeObject> = {
+      list: (params) => {
+        requests.push('list');
+        return api.list(params);
+      },
+      watch: (params) => {
+        requests.push(params?.sendInitialEvents === true ? 'streaming watch' : 'watch');
+        return api.watch(params);
+      },
+    };
+    const { store, errors, events } = run(recording);
+    await store.ready();
+    expect(store.size).toBe(3);
+    expect(events.slice(0, 5)).toEqual(['Init', 'InitApply', 'InitApply', 'InitApply', 'InitDone']);
+    await create('w-auto', 'four');
+    await until(() => store.get({ namespace: 'w-auto', name: 'four' }) !== undefined, 'synced');
+    expect(await converged(store, 'w-auto')).toBe(true);
+    expect(requests).toEqual(['streaming watch']);
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   it('resumes after an apiserver restart and sees the changes made after it', async () => {
     await create('w-restart', 'before');

@@ -12,6 +12,8 @@ import {
 } from '@kube-rx/watcher';
 
 const NAMESPACE = 'default';
+// The paged-list specs ask for it: the default streams the initial list where it can.
+const LIST_WATCH: WatcherConfig = { initialListStrategy: 'ListWatch' };
 
 let server: TestApiServer;
 let api: Api<KubeObject>;
@@ -88,7 +90,7 @@ describe('watcher against the test API server', () => {
   it('syncs a paged list and follows changes', async () => {
     await start();
     for (let i = 0; i < 7; i++) await create(`cm-${i}`);
-    const { store } = run({ pageSize: 3 });
+    const { store } = run({ ...LIST_WATCH, pageSize: 3 });
     await store.ready();
     expect(store.size).toBe(7);
     expect(requestsOf('list').map((request) => request.query.continue !== undefined)).toEqual([
@@ -106,7 +108,7 @@ describe('watcher against the test API server', () => {
   it('a dropped watch costs exactly one new WATCH, from the last resourceVersion, and no LIST', async () => {
     await start();
     await create('a');
-    const { store, errors } = run();
+    const { store, errors } = run(LIST_WATCH);
     await store.ready();
     await server.waitForWatches(1, 'configmaps');
     await create('b');
@@ -130,7 +132,7 @@ describe('watcher against the test API server', () => {
     await start();
     await create('keep');
     await create('doomed');
-    const { store, errors } = run();
+    const { store, errors } = run(LIST_WATCH);
     await store.ready();
     await server.waitForWatches(1, 'configmaps');
 
@@ -159,7 +161,7 @@ describe('watcher against the test API server', () => {
     for (let i = 0; i < 5; i++) await create(`cm-${i}`);
     server.faults.inject({ verb: 'list', resource: 'configmaps', status: 503, times: 4 });
     server.faults.inject({ verb: 'watch', resource: 'configmaps', status: 429, times: 3 });
-    const { store, errors } = run();
+    const { store, errors } = run(LIST_WATCH);
     await store.ready();
     await server.waitForWatches(1, 'configmaps');
     await create('after-storm');
@@ -180,7 +182,7 @@ describe('watcher against the test API server', () => {
       delayMs: 300,
       times: 2,
     });
-    const { store } = run({ pageSize: 2 });
+    const { store } = run({ ...LIST_WATCH, pageSize: 2 });
     await until(
       () => requestsOf('list').some((request) => request.query.continue),
       'a continue page is requested',
@@ -200,7 +202,7 @@ describe('watcher against the test API server', () => {
   it('skips a malformed watch line and keeps the same watch, losing nothing', async () => {
     await start();
     await create('a');
-    const { store, errors } = run();
+    const { store, errors } = run(LIST_WATCH);
     await store.ready();
     await server.waitForWatches(1, 'configmaps');
     server.clearRequests();
@@ -217,7 +219,7 @@ describe('watcher against the test API server', () => {
   it('survives a server restart on the same port without relisting', async () => {
     await start();
     await create('a');
-    const { store } = run();
+    const { store } = run(LIST_WATCH);
     await store.ready();
     await server.waitForWatches(1, 'configmaps');
     server.clearRequests();
@@ -231,7 +233,7 @@ describe('watcher against the test API server', () => {
   it('relists after a restart that lost the watch history, and converges', async () => {
     await start();
     await create('a');
-    const { store, errors } = run();
+    const { store, errors } = run(LIST_WATCH);
     await store.ready();
     await server.waitForWatches(1, 'configmaps');
     // Changes the watcher has not seen when the restarted server forgets its history.
@@ -259,6 +261,55 @@ describe('watcher against the test API server', () => {
     expect(store.size).toBe(4);
     expect(requestsOf('list')).toHaveLength(0);
     expect(requestsOf('watch')[0]!.query.sendInitialEvents).toBe('true');
+    await create('late');
+    await until(storeMatchesServer(store), 'the store matches the server');
+  });
+});
+
+describe("watcher with initialListStrategy 'Auto' (the default)", () => {
+  it('uses a streaming list on a server that serves one: no LIST request', async () => {
+    await start();
+    for (let i = 0; i < 3; i++) await create(`cm-${i}`);
+    const { store, errors } = run();
+    await store.ready();
+    expect(store.size).toBe(3);
+    expect(requestsOf('list')).toHaveLength(0);
+    expect(requestsOf('watch')[0]!.query.sendInitialEvents).toBe('true');
+    await create('late');
+    await until(storeMatchesServer(store), 'the store matches the server');
+    expect(errors).toEqual([]);
+  });
+
+  it("falls back to paged LIST+WATCH when the server refuses sendInitialEvents (watchList 'Disabled')", async () => {
+    await start({ watchList: 'Disabled' });
+    for (let i = 0; i < 3; i++) await create(`cm-${i}`);
+    const { store, errors } = run({ pageSize: 2 });
+    await store.ready();
+    expect(store.size).toBe(3);
+    expect(errors).toEqual([]);
+    expect(requestsOf('watch')[0]!.query.sendInitialEvents).toBe('true');
+    expect(requestsOf('list')).toHaveLength(2);
+    await create('late');
+    await until(storeMatchesServer(store), 'the store matches the server');
+    // Every later watch of this watcher is a plain one.
+    expect(
+      requestsOf('watch')
+        .slice(1)
+        .every((r) => r.query.sendInitialEvents === undefined),
+    ).toBe(true);
+  });
+
+  it("falls back within listTimeout on a server that ignores sendInitialEvents (watchList 'Ignored'), and InitDone waits for the complete list", async () => {
+    await start({ watchList: 'Ignored' });
+    for (let i = 0; i < 3; i++) await create(`cm-${i}`);
+    const { store, errors } = run({ listTimeout: 1000 });
+    // The ignored streaming list delivers the three objects as ADDED events, but without the
+    // initial-events-end bookmark they must not make the store ready: only the LIST does.
+    await store.ready();
+    expect(requestsOf('list')).toHaveLength(1);
+    expect(store.size).toBe(3);
+    expect(errors).toEqual([]);
+    expect(requestsOf('list')).toHaveLength(1);
     await create('late');
     await until(storeMatchesServer(store), 'the store matches the server');
   });

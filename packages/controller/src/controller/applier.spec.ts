@@ -20,6 +20,7 @@ import { isControllerError, type ControllerError } from './controllerError.js';
 import type { ReconcileOk } from './reconcileOk.js';
 import { ReconcileReason, type ReconcileRequest } from './reconcileReason.js';
 import type { Result } from '../result.js';
+import { captureLogger } from '../../test/captureLogger.js';
 import { runInVirtualTime } from '../../test/virtualTime.js';
 
 const object = (name: string, resourceVersion = '1'): KubeObject => ({
@@ -299,10 +300,11 @@ describe('applier', () => {
     ]);
   });
 
-  it('keeps the queue-depth gauge at the number of distinct keys waiting', async () => {
-    const metrics = new ControllerMetrics();
+  it('keeps workqueue_depth at the number of distinct keys due and waiting', async () => {
+    const metrics = new ControllerMetrics({ defaultMetrics: false });
     const depth = async (): Promise<number | undefined> =>
-      (await metrics.queueDepth.get()).values.find((v) => v.labels.controller === 'widgets')?.value;
+      (await metrics.workqueueDepth.get()).values.find((v) => v.labels.controller === 'widgets')
+        ?.value;
     const requests$ = new Subject<ReconcileRequest>();
     const readiness$ = new Subject<void>();
     const results: Out[] = [];
@@ -483,7 +485,7 @@ describe('applier retryRateLimit', () => {
   });
 });
 
-const silentLogger = { warn: () => undefined, error: () => undefined } as never;
+const silentLogger = captureLogger().logger;
 
 function toSummary() {
   return (source: Observable<Out>) =>

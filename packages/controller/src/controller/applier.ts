@@ -1,12 +1,13 @@
 import type { KubeObject } from '@kube-rx/core';
 import type { Store } from '@kube-rx/watcher';
-import { Observable, of, race, Subscription } from 'rxjs';
+import { identity, Observable, of, race, Subscription, tap } from 'rxjs';
 import { normalizeErrorPolicy, type ErrorPolicy } from '../errorPolicy/errorPolicy.js';
 import { Err, type Result } from '../result.js';
 import { runner } from '../runner.js';
 import { scheduler as schedule } from '../scheduler.js';
 import type { ApplierConfig } from './applier/applierConfig.js';
 import { applierInput } from './applier/applierInput.js';
+import { applierLifecycle } from './applier/applierLifecycle.js';
 import { applierMetrics } from './applier/applierMetrics.js';
 import { applierResult } from './applier/applierResult.js';
 import { gracefulShutdown } from './applier/gracefulShutdown.js';
@@ -69,7 +70,14 @@ export function applier<K extends KubeObject, C>(
 
   return new Observable<Result<ReconcileOk, ControllerError>>((subscriber) => {
     const subscription = new Subscription();
-    const metrics = applierMetrics(resolved.metrics, resolved.name);
+    const metrics = applierMetrics(resolved.metrics, {
+      name: resolved.name,
+      concurrency: resolved.concurrency,
+      now: () => scheduler.now(),
+    });
+    subscription.add(metrics.attach());
+    const lifecycle = applierLifecycle(resolved.name, resolved.logger, scheduler);
+    subscription.add(lifecycle.stopped);
     const emit = (result: Result<ReconcileOk, ControllerError>): void => {
       metrics.result(result);
       subscriber.next(result);
@@ -80,17 +88,20 @@ export function applier<K extends KubeObject, C>(
     const input = applierInput(requests$, {
       shard: resolved.shard,
       scheduler,
-      onQueued: metrics.queued,
       onRequestsError: queueError,
     });
+    // Runs started and not finished yet, for the shutdown lines.
+    let inFlight = 0;
     const shutdown = gracefulShutdown(resolved.shutdown$, {
       timeout: shutdownTimeout,
       scheduler,
       onStart: () => {
         input.close();
         metrics.clearQueue();
+        lifecycle.shuttingDown(inFlight);
       },
       onDeadline: () => {
+        lifecycle.deadlinePassed(inFlight, shutdownTimeout);
         subscription.unsubscribe();
         subscriber.complete();
       },
@@ -106,12 +117,14 @@ export function applier<K extends KubeObject, C>(
       reconcileTimeout: resolved.reconcileTimeout,
       policyFailureRequeue: resolved.policyFailureRequeue,
       scheduler,
+      controller: resolved.name,
       logger: resolved.logger,
-      onStart: metrics.runStarted,
-      onEnd: metrics.runEnded,
+      onStart: metrics.reconcileStarted,
+      onEnd: metrics.reconcileEnded,
     });
     const run = (request: KeyedRequest): Step | Observable<Step> => {
-      metrics.dequeued(request.key);
+      inFlight += 1;
+      metrics.started(request.key);
       return shutdown.started ? SKIPPED : step(request);
     };
     const nextRequest = requeue({
@@ -119,10 +132,16 @@ export function applier<K extends KubeObject, C>(
       scheduler,
       onRateLimited: metrics.rateLimited,
     });
+    // Only with metrics: a key is due when the scheduler lets it go.
+    const due =
+      resolved.metrics === undefined
+        ? identity
+        : tap((request: KeyedRequest) => metrics.due(request.key));
 
     const runs = input.input$
       .pipe(
         scheduleOperator,
+        due,
         // No `timeout` here: `reconcileTimeout` limits the reconcile alone, inside the step, so
         // that a timeout goes to the error policy like any other failure.
         runner(run, {
@@ -136,15 +155,23 @@ export function applier<K extends KubeObject, C>(
       )
       .subscribe({
         next: (outcome) => {
+          inFlight -= 1;
+          metrics.finished(outcome.key, outcome.startedAt, outcome.finishedAt);
           if (outcome.result.ok && !input.closed) {
             const request = nextRequest(outcome.result.val, outcome.finishedAt);
-            if (request !== undefined) input.requeue(request);
+            if (request !== undefined) {
+              metrics.retried();
+              input.requeue(request);
+            }
           }
           const result = applierResult(outcome);
           if (result !== undefined) emit(result);
         },
         error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+        complete: () => {
+          if (shutdown.started) lifecycle.drained();
+          subscriber.complete();
+        },
       });
 
     subscription.add(runs);

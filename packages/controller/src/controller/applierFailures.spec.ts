@@ -2,6 +2,7 @@ import type { KubeObject, ObjectRef } from '@kube-rx/core';
 import { Observable, Subject } from 'rxjs';
 import { Action } from '../action.js';
 import type { Result } from '../result.js';
+import { captureLogger } from '../../test/captureLogger.js';
 import { runInVirtualTime } from '../../test/virtualTime.js';
 import { applier } from './applier.js';
 import type { ControllerError } from './controllerError.js';
@@ -22,18 +23,7 @@ const request: ReconcileRequest = {
 };
 type Out = Result<ReconcileOk, ControllerError>;
 
-function recordLogger() {
-  const lines: Array<{ level: string; message: string; fields: unknown }> = [];
-  const at =
-    (level: string) =>
-    (message: string, fields: unknown): void => {
-      lines.push({ level, message, fields });
-    };
-  return {
-    lines,
-    logger: { warn: at('warn'), error: at('error'), info: at('info'), debug: at('debug') } as never,
-  };
-}
+const recordLogger = captureLogger;
 
 describe('applier with reconcilers and policies that throw non-Errors', () => {
   it.each([

@@ -1,7 +1,9 @@
 import {
   backoff,
   defaultBackoffStrategy,
+  defaultLogger,
   objectRef,
+  type Logger,
   type ApiResource,
   type BackoffStrategy,
   type KubeObject,
@@ -25,7 +27,7 @@ import {
 import {
   asyncScheduler,
   defer,
-  forkJoin,
+  finalize,
   from,
   isObservable,
   map,
@@ -33,12 +35,15 @@ import {
   mergeMap,
   Observable,
   Subject,
+  take,
+  tap,
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
 import type { Result } from '../result.js';
 import { accessTo, type ResourceAccess } from '../manifests/resourceAccess.js';
 import { normalizeErrorPolicy, type ErrorPolicy } from '../errorPolicy/errorPolicy.js';
+import { DEFAULT_RUNNER_CONCURRENCY } from '../runner.js';
 import { applier } from './applier.js';
 import type { ApplierConfig } from './applier/applierConfig.js';
 import { assertReconcileFunction, type ReconcileFunction } from './applier/reconcileFunction.js';
@@ -506,14 +511,18 @@ export class Controller<K extends KubeObject> {
     const scheduler = config.scheduler ?? asyncScheduler;
     const strategy = triggerBackoff ?? defaultBackoffStrategy();
     const name = config.name ?? this.resource?.plural ?? 'controller';
+    const mainKind = this.resource?.kind ?? 'object';
+    // `owns:ConfigMap` → `ConfigMap`; `trigger` stays.
+    const kindOf = (label: string): string =>
+      label === 'main' ? mainKind : label.slice(label.indexOf(':') + 1);
     const triggers = [...this.triggers];
     const shutdown = [...this.shutdownSignals];
     const store = this.store;
+    const logger = (): Logger => config.logger ?? defaultLogger();
     const applierConfig: ApplierConfig = {
       ...config,
       name,
       scheduler,
-      readiness: forkJoin([store.ready$]),
       ...(shutdown.length > 0 ? { shutdown: merge(...shutdown) } : {}),
     };
     // Validates the reconcile function, the policy and the config now rather than at subscribe
@@ -522,6 +531,24 @@ export class Controller<K extends KubeObject> {
     normalizeErrorPolicy(errorPolicy);
     resolveApplierConfig(applierConfig);
     return defer(() => {
+      const startedAt = scheduler.now();
+      logger().info('controller starting', {
+        controller: name,
+        kind: mainKind,
+        watches: triggers.map(({ label }) => (label === 'main' ? mainKind : label)),
+        concurrency: config.concurrency ?? DEFAULT_RUNNER_CONCURRENCY,
+      });
+      const readiness = store.ready$.pipe(
+        take(1),
+        tap(() =>
+          logger().info('controller caches synced', {
+            controller: name,
+            objects: { [mainKind]: store.size },
+            durationMs: scheduler.now() - startedAt,
+          }),
+        ),
+      );
+      const untrackCache = config.metrics?.trackCache(mainKind, store);
       const queueErrors$ = new Subject<unknown>();
       // The one place where trigger streams get their backoff: each failure is counted and
       // reported as a QueueError, and the stream resumes.
@@ -529,8 +556,15 @@ export class Controller<K extends KubeObject> {
         source(scheduler).pipe(
           backoff(strategy, {
             scheduler,
-            onError: (error) => {
-              config.metrics?.watcherRestarts.inc({ controller: name, watcher: label });
+            onError: (error, delayMs, attempt) => {
+              config.metrics?.watcherRestarts.inc({ kind: kindOf(label) });
+              logger().warn('controller watch failed; retrying', {
+                controller: name,
+                watcher: label,
+                error,
+                delayMs,
+                attempt,
+              });
               queueErrors$.next(error);
             },
           }),
@@ -539,8 +573,9 @@ export class Controller<K extends KubeObject> {
       );
       return applier(reconcile, errorPolicy, context, store, merge(...requests$), {
         ...applierConfig,
+        readiness,
         queueErrors: queueErrors$,
-      });
+      }).pipe(finalize(() => untrackCache?.()));
     });
   }
 }

@@ -20,7 +20,9 @@ describe('startHealthServer', () => {
       expect([readyz.status, await readyz.text()]).toEqual([200, 'ok\n']);
       const response = await fetch(`${server.url}/metrics`);
       expect(response.headers.get('content-type')).toContain('text/plain');
-      expect(await response.text()).toContain('kube_rx_active_workers{controller="w"} 3');
+      expect(await response.text()).toContain(
+        'controller_runtime_active_workers{controller="w"} 3',
+      );
       expect((await fetch(`${server.url}/nope`)).status).toBe(404);
       expect((await fetch(`${server.url}/healthz`, { method: 'POST' })).status).toBe(405);
     } finally {

@@ -14,7 +14,7 @@ import { isApiError } from '../errors/apiError.js';
 import { isSerdeError, SerdeError } from '../errors/serdeError.js';
 import type { Status } from '../errors/status.js';
 import { describeError } from '../logging/describeError.js';
-import type { Logger } from '../logging/createLogger.js';
+import type { Logger } from '../logging/logger.js';
 import { defaultLogger } from '../logging/defaultLogger.js';
 import { retryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
 import { apiVersionOf, type ApiResource } from './apiResource.js';

@@ -1,7 +1,7 @@
-import type { Response } from 'undici';
 import { ApiError } from '../errors/apiError.js';
 import { isStatus } from '../errors/status.js';
 import type { KubeFetchContext } from './kubeFetch.js';
+import type { KubeResponse } from './kubeResponse.js';
 import { parseRetryAfter } from './retryAfter.js';
 import { redactStatus, syntheticStatus } from './syntheticStatus.js';
 
@@ -19,7 +19,7 @@ import { redactStatus, syntheticStatus } from './syntheticStatus.js';
  * ```
  */
 export async function apiErrorFromResponse(
-  response: Response,
+  response: KubeResponse,
   context: KubeFetchContext,
 ): Promise<ApiError> {
   const text = await response.text();
@@ -32,10 +32,7 @@ export async function apiErrorFromResponse(
   }
   status ??= syntheticStatus(response.status, text, response.statusText);
   return new ApiError(status, {
-    retryAfterSeconds: parseRetryAfter(
-      response.headers.get('retry-after'),
-      context.scheduler.now(),
-    ),
+    retryAfterSeconds: parseRetryAfter(response.header('retry-after'), context.scheduler.now()),
     method: context.method,
     url: context.url,
   });

@@ -1,9 +1,10 @@
+import { finished } from 'node:stream';
 import type { Subscriber } from 'rxjs';
-import type { Response } from 'undici';
 import { SerdeError } from '../errors/serdeError.js';
 import type { Status } from '../errors/status.js';
 import { apiErrorFromResponse } from './apiErrorFromResponse.js';
 import type { KubeFetchContext } from './kubeFetch.js';
+import type { KubeResponse } from './kubeResponse.js';
 import { readJsonResponse } from './readJsonResponse.js';
 import type { ObjectList, WatchEvent } from './types.js';
 import { WatchEventDecoder } from './watchEventDecoder.js';
@@ -25,7 +26,7 @@ import { WatchEventDecoder } from './watchEventDecoder.js';
  * ```
  */
 export async function objectResponse<K>(
-  response: Response,
+  response: KubeResponse,
   subscriber: Subscriber<K>,
   context: KubeFetchContext,
 ): Promise<void> {
@@ -54,7 +55,7 @@ export async function objectResponse<K>(
  * ```
  */
 export async function listResponse<K>(
-  response: Response,
+  response: KubeResponse,
   subscriber: Subscriber<ObjectList<K>>,
   context: KubeFetchContext,
   onInvalid?: (error: SerdeError) => void,
@@ -87,7 +88,7 @@ export async function listResponse<K>(
  * ```
  */
 export async function deleteResponse<K>(
-  response: Response,
+  response: KubeResponse,
   subscriber: Subscriber<K | Status>,
   context: KubeFetchContext,
 ): Promise<void> {
@@ -125,27 +126,39 @@ export async function deleteResponse<K>(
  * ```
  */
 export async function watchResponse<K>(
-  response: Response,
+  response: KubeResponse,
   subscriber: Subscriber<WatchEvent<K>>,
   context: KubeFetchContext,
   onInvalid?: (error: SerdeError) => void,
 ): Promise<void> {
-  if (response.status < 200 || response.status > 299) {
-    throw await apiErrorFromResponse(response, context);
-  }
+  if (!response.ok) throw await apiErrorFromResponse(response, context);
+  const decoder = new WatchEventDecoder<K>(onInvalid === undefined ? {} : { onInvalid });
+  const emit = (event: WatchEvent<K>): void => subscriber.next(event);
   const body = response.body;
-  if (body !== null) {
-    const decoder = new WatchEventDecoder<K>(onInvalid === undefined ? {} : { onInvalid });
-    const emit = (event: WatchEvent<K>): void => subscriber.next(event);
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      decoder.push(value, emit);
+  await new Promise<void>((resolve, reject) => {
+    // 'data' listeners rather than async iteration: no promise per chunk on the hot path.
+    body.on('data', (chunk: Buffer) => {
       if (subscriber.closed) return;
-    }
-    decoder.end(emit);
-  }
+      try {
+        decoder.push(chunk, emit);
+      } catch (error) {
+        body.destroy();
+        reject(error as Error);
+      }
+    });
+    finished(body, (error) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      try {
+        if (!subscriber.closed) decoder.end(emit);
+        resolve();
+      } catch (endError) {
+        reject(endError as Error);
+      }
+    });
+  });
   subscriber.complete();
 }
 

@@ -1,10 +1,11 @@
 import { RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
-import { fetch, type Dispatcher, type Response } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { HttpErrorStage } from '../errors/httpError.js';
 import { isKubeError } from '../errors/kubeError.js';
 import { toKubeError } from '../errors/toKubeError.js';
 import { applyPooledAuthentication } from './applyPooledAuthentication.js';
+import { KubeResponse } from './kubeResponse.js';
 
 /** One HTTP request to the API server, relative to the current cluster's server URL. */
 export interface KubeFetchRequest {
@@ -28,7 +29,7 @@ export interface KubeFetchContext {
 
 /** Reads a response and pushes values to the subscriber; it completes the subscriber itself. */
 export type ResponseHandler<T> = (
-  response: Response,
+  response: KubeResponse,
   subscriber: Subscriber<T>,
   context: KubeFetchContext,
 ) => Promise<void>;
@@ -38,7 +39,9 @@ const USER_AGENT = 'kube-rx';
 /**
  * Sends one request per subscription with the auth, TLS and proxy settings of `kubeConfig`
  * (client-node's `applySecurityAuthentication` fills a `RequestContext` for every request, whose
- * headers and undici dispatcher go to `fetch`), then hands the response to `onResponse`.
+ * headers and undici dispatcher go to undici's `request`), then hands the response to
+ * `onResponse` as a {@link KubeResponse}: a Node `Readable` body, no WHATWG streams in between.
+ * Requests say `Accept-Encoding: gzip`; a gzipped body is decompressed by a zlib stream.
  *
  * The dispatcher is shared by all requests to the same cluster as the same user
  * (`applyPooledAuthentication`), so calls reuse keep-alive connections. Unsubscribing aborts the
@@ -49,7 +52,7 @@ const USER_AGENT = 'kube-rx';
  * @example
  * ```ts
  * const names$ = kubeFetch(kc, { method: 'GET', path: '/api/v1/namespaces' }, asyncScheduler,
- *   async (response, subscriber) => { subscriber.next(await response.json()); subscriber.complete(); });
+ *   async (response, subscriber) => { subscriber.next(JSON.parse(await response.text())); subscriber.complete(); });
  * ```
  */
 export function kubeFetch<T>(
@@ -80,10 +83,11 @@ export function kubeFetch<T>(
       if (controller.signal.aborted) return;
       requestContext.setHeaderParam('Accept', request.accept ?? 'application/json');
       requestContext.setHeaderParam('User-Agent', USER_AGENT);
+      requestContext.setHeaderParam('Accept-Encoding', 'gzip');
       if (request.body !== undefined) {
         requestContext.setHeaderParam('Content-Type', request.contentType ?? 'application/json');
       }
-      const response = await fetch(url, {
+      const response = await undiciRequest(url, {
         method: request.method,
         headers: requestContext.getHeaders(),
         body: request.body ?? null,
@@ -91,7 +95,11 @@ export function kubeFetch<T>(
         ...(requestDispatcher === undefined ? {} : { dispatcher: requestDispatcher }),
       });
       stage = 'body';
-      await onResponse(response, subscriber, context);
+      await onResponse(
+        new KubeResponse(response.statusCode, response.headers, response.body, response.statusText),
+        subscriber,
+        context,
+      );
     };
 
     exchange().then(

@@ -1,7 +1,7 @@
-import type { Response } from 'undici';
 import { SerdeError } from '../errors/serdeError.js';
 import { apiErrorFromResponse } from './apiErrorFromResponse.js';
 import type { KubeFetchContext } from './kubeFetch.js';
+import type { KubeResponse } from './kubeResponse.js';
 
 /**
  * Reads a whole response as one JSON object.
@@ -15,10 +15,10 @@ import type { KubeFetchContext } from './kubeFetch.js';
  * ```
  */
 export async function readJsonResponse(
-  response: Response,
+  response: KubeResponse,
   context: KubeFetchContext,
 ): Promise<object> {
-  if (response.status < 200 || response.status > 299) {
+  if (!response.ok) {
     throw await apiErrorFromResponse(response, context);
   }
   const text = await response.text();

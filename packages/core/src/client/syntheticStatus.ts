@@ -56,7 +56,7 @@ export function syntheticStatus(code: number, bodyText?: string, statusText?: st
  *
  * @example
  * ```ts
- * const body: unknown = await response.json();
+ * const body: unknown = JSON.parse(await response.text());
  * if (isStatus(body)) console.log(redactStatus(body).message);
  * ```
  */

@@ -1,12 +1,16 @@
 import { SerdeError } from '../errors/serdeError.js';
 import type { WatchEvent } from './types.js';
 
+const NEWLINE = 0x0a;
+
 /**
  * Turns the bytes of a WATCH response into {@link WatchEvent}s, one per `\n`-terminated JSON line.
  *
- * Chunks may end anywhere — in the middle of a line or of a multi-byte UTF-8 character — because
- * the bytes go through one streaming `TextDecoder` and only the unterminated tail of a chunk is
- * carried over. Each line is `JSON.parse`d once and the parsed object is emitted as is (no copy).
+ * Chunks may end anywhere — in the middle of a line or of a multi-byte UTF-8 character. Lines are
+ * split on the newline byte (which never occurs inside a UTF-8 sequence), so each line is decoded
+ * from bytes to text once and `JSON.parse`d once, and the parsed object is emitted as is (no
+ * copy). Only the unterminated tail of a chunk is kept (as a view on it, copied once when the
+ * line completes).
  *
  * A line that is not JSON, not an object with a known `type` and an object `object`, or an
  * ADDED/MODIFIED/DELETED event whose object has no `metadata` or no `metadata.name`, is a
@@ -18,14 +22,14 @@ import type { WatchEvent } from './types.js';
  * ```ts
  * const events: WatchEvent<Pod>[] = [];
  * const decoder = new WatchEventDecoder<Pod>();
- * for await (const chunk of response.body ?? []) decoder.push(chunk, (event) => events.push(event));
+ * for await (const chunk of response.body) decoder.push(chunk, (event) => events.push(event));
  * decoder.end((event) => events.push(event));
  * ```
  */
 export class WatchEventDecoder<K> {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
-  // The text after the last newline seen so far: the start of a line still being received.
-  private rest = '';
+  // The bytes after the last newline seen so far: the start of a line still being received.
+  private rest: Buffer[] = [];
+  private restLength = 0;
   private readonly onInvalid: ((error: SerdeError) => void) | undefined;
 
   constructor(config: WatchEventDecoderConfig = {}) {
@@ -34,30 +38,45 @@ export class WatchEventDecoder<K> {
 
   /** Decodes `chunk` and emits every line it completes. */
   push(chunk: Uint8Array, emit: (event: WatchEvent<K>) => void): void {
-    const text = this.decoder.decode(chunk, { stream: true });
-    let newline = text.indexOf('\n');
+    const bytes = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let newline = bytes.indexOf(NEWLINE);
     if (newline === -1) {
-      this.rest += text;
+      this.keep(bytes, 0);
       return;
     }
-    // Only the new text is searched for newlines: a long line arriving in many chunks is not
-    // rescanned, and concatenation happens once per line.
-    const first = this.rest === '' ? text.slice(0, newline) : this.rest + text.slice(0, newline);
-    this.rest = '';
-    if (first.length !== 0) this.decodeLine(first, emit);
+    // Only the new bytes are searched for newlines: a long line arriving in many chunks is not
+    // rescanned, and its parts are joined once.
+    if (this.restLength === 0) {
+      if (newline !== 0) this.decodeLine(bytes.toString('utf8', 0, newline), emit);
+    } else {
+      this.rest.push(bytes.subarray(0, newline));
+      const first = Buffer.concat(this.rest, this.restLength + newline).toString('utf8');
+      this.rest = [];
+      this.restLength = 0;
+      if (first.length !== 0) this.decodeLine(first, emit);
+    }
     let start = newline + 1;
-    while ((newline = text.indexOf('\n', start)) !== -1) {
-      if (newline !== start) this.decodeLine(text.slice(start, newline), emit);
+    while ((newline = bytes.indexOf(NEWLINE, start)) !== -1) {
+      if (newline !== start) this.decodeLine(bytes.toString('utf8', start, newline), emit);
       start = newline + 1;
     }
-    this.rest = start === text.length ? '' : text.slice(start);
+    if (start !== bytes.length) this.keep(bytes, start);
   }
 
   /** Ends the stream: a last line without a trailing newline is still emitted. */
   end(emit: (event: WatchEvent<K>) => void): void {
-    const last = this.rest + this.decoder.decode();
-    this.rest = '';
+    const last = Buffer.concat(this.rest, this.restLength).toString('utf8');
+    this.rest = [];
+    this.restLength = 0;
     if (last.trim().length !== 0) this.decodeLine(last, emit);
+  }
+
+  private keep(bytes: Buffer, start: number): void {
+    const tail = start === 0 ? bytes : bytes.subarray(start);
+    this.rest.push(tail);
+    this.restLength += tail.length;
   }
 
   private decodeLine(line: string, emit: (event: WatchEvent<K>) => void): void {

@@ -62,7 +62,7 @@ export interface StatusCause {
  *
  * @example
  * ```ts
- * const body: unknown = await response.json();
+ * const body: unknown = JSON.parse(await response.text());
  * if (isStatus(body)) console.log(body.reason);
  * ```
  */

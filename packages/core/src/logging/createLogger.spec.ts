@@ -5,8 +5,9 @@ import winston from 'winston';
 import { ApiError } from '../errors/apiError.js';
 import { createLogger, type LoggerConfig } from './createLogger.js';
 import { defaultLogger, setDefaultLogger } from './defaultLogger.js';
+import type { Logger } from './logger.js';
 
-function capture(config: LoggerConfig = {}): { logger: winston.Logger; lines: string[] } {
+function capture(config: LoggerConfig = {}): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -51,8 +52,50 @@ describe('createLogger', () => {
     expect(line.error).toEqual({
       name: 'Error',
       message: 'failed with Authorization: Bearer [REDACTED]',
-      cause: { name: 'ApiError', kind: 'Api', code: 503, message: '503 ServiceUnavailable: busy' },
+      stack: expect.stringMatching(
+        /^Error: failed with Authorization: Bearer \[REDACTED\]\n\s+at /,
+      ),
+      cause: {
+        name: 'ApiError',
+        kind: 'Api',
+        code: 503,
+        message: '503 ServiceUnavailable: busy',
+        stack: expect.stringContaining('createLogger.spec'),
+      },
     });
+    expect(lines[0]).not.toContain('abc.def');
+  });
+
+  it('adds the fields of child loggers to each line, and describes their Error fields', () => {
+    const { logger, lines } = capture({ format: 'json', level: 'debug', component: 'ctl' });
+    const child = logger.child({ controller: 'widgets' }).child({ reconcileID: 'r1' });
+    child.debug('reconcile done', { durationMs: 3 });
+    logger.child({ error: new Error('token=sekret') }).info('bound error');
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'debug',
+      message: 'reconcile done',
+      component: 'ctl',
+      controller: 'widgets',
+      reconcileID: 'r1',
+      durationMs: 3,
+    });
+    expect(JSON.parse(lines[1]!)).toMatchObject({
+      error: { name: 'Error', message: 'token=[REDACTED]' },
+    });
+  });
+
+  it('follows a pretty error line with the stacks of the error and its causes', () => {
+    const { logger, lines } = capture({ format: 'pretty', isTTY: false });
+    const cause = new Error('connect ECONNREFUSED password=hunter2');
+    logger.error('reconcile failed', { error: new Error('sync failed', { cause }) });
+    const [first, ...rest] = lines[0]!.split('\n');
+    expect(first).toMatch(/ error reconcile failed error=Error: sync failed ← Error: connect/);
+    expect(rest[0]).toBe('Error: sync failed');
+    expect(rest[1]).toMatch(/^\s+at .*createLogger\.spec/);
+    expect(rest).toContain('Caused by: Error: connect ECONNREFUSED password=[REDACTED]');
+    expect(lines[0]).not.toContain('hunter2');
+    logger.warn('retrying', { error: cause });
+    expect(lines[1]).not.toContain('\n');
   });
 
   it('writes pretty lines without colours when not on a terminal', () => {
@@ -97,8 +140,12 @@ describe('createLogger', () => {
 
   it('defaults to info without KUBE_RX_LOG_LEVEL', () => {
     delete process.env['KUBE_RX_LOG_LEVEL'];
-    const { logger } = capture();
-    expect(logger.level).toBe('info');
+    const { logger, lines } = capture({ format: 'json' });
+    logger.debug('dropped');
+    logger.info('kept');
+    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual([
+      'kept',
+    ]);
   });
 
   it("writes nothing when silent or at level 'silent'", () => {

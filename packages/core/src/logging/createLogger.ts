@@ -1,13 +1,8 @@
 import winston from 'winston';
 
-import { describeError, type ErrorDescription } from './describeError.js';
-
-/**
- * The logger every kube-rx component accepts (config field `logger`): a winston `Logger`.
- * Components log structured fields (`{ component, error, delayMs, ... }`), never pre-formatted
- * text, so the JSON output stays queryable.
- */
-export type Logger = winston.Logger;
+import type { ErrorDescription } from './describeError.js';
+import type { Logger } from './logger.js';
+import { winstonLogger } from './winstonLogger.js';
 
 /** How log lines are written: one JSON object per line, or human-readable text. */
 export type LogFormat = 'json' | 'pretty' | 'auto';
@@ -47,9 +42,11 @@ export interface LoggerConfig {
 const LEVELS = Object.keys(winston.config.npm.levels);
 
 /**
- * Creates a winston logger with kube-rx's structured conventions: a `timestamp` on every line,
- * `Error` values in fields turned into `{ name, kind, message, code, ... }` with secrets
- * removed (winston would otherwise print `{}`), JSON for machines and coloured text for people.
+ * Creates kube-rx's default {@link Logger}, on winston, with its structured conventions: a
+ * `timestamp` on every line, `Error` values in fields turned into `{ name, kind, code, message,
+ * stack, cause }` with secrets removed (see {@link winstonLogger}), JSON for machines and
+ * coloured text for people. In pretty output a line stays on one terminal line, except that an
+ * `error` line is followed by the stack of its error and of each cause.
  *
  * Gotcha: the level is read from `KUBE_RX_LOG_LEVEL` when the logger is created, not on every
  * line. Set `KUBE_RX_LOG_LEVEL=silent` (or `silent: true`) to keep test output clean.
@@ -80,26 +77,19 @@ export function createLogger(config: LoggerConfig = {}): Logger {
   const defaultMeta: Record<string, unknown> = { ...config.defaultMeta };
   if (config.component !== undefined) defaultMeta['component'] = config.component;
 
-  return winston.createLogger({
-    level: level === 'silent' ? 'info' : level,
-    silent: config.silent ?? level === 'silent',
-    defaultMeta,
-    format: winston.format.combine(
-      serialiseErrors(),
-      winston.format.timestamp(),
-      pretty ? prettyLine(isTTY) : winston.format.json(),
-    ),
-    transports: config.transports ?? [new winston.transports.Console()],
-  });
+  return winstonLogger(
+    winston.createLogger({
+      level: level === 'silent' ? 'info' : level,
+      silent: config.silent ?? level === 'silent',
+      defaultMeta,
+      format: winston.format.combine(
+        winston.format.timestamp(),
+        pretty ? prettyLine(isTTY) : winston.format.json(),
+      ),
+      transports: config.transports ?? [new winston.transports.Console()],
+    }),
+  );
 }
-
-/** Turns `Error` values of top-level fields into plain, redacted objects. */
-const serialiseErrors = winston.format((info) => {
-  for (const [key, value] of Object.entries(info)) {
-    if (value instanceof Error) info[key] = describeError(value);
-  }
-  return info;
-});
 
 const RESERVED = new Set(['level', 'message', 'timestamp', 'component']);
 
@@ -121,8 +111,23 @@ function prettyLine(colors: boolean): winston.Logform.Format {
     const head = `${String(info['timestamp'])} ${info.level}${component} ${message}`;
     const line = [head, ...fields].join(' ');
     const shown = line.length > MAX_PRETTY_LINE ? `${line.slice(0, MAX_PRETTY_LINE - 1)}…` : line;
-    return colors ? shown.replace(info.level, level) : shown;
+    const stacks = info.level === 'error' ? errorStacks(entries.map(([, value]) => value)) : '';
+    return (colors ? shown.replace(info.level, level) : shown) + stacks;
   });
+}
+
+/** The stacks of the errors among `values` and of their causes, one frame a line. */
+function errorStacks(values: unknown[]): string {
+  let text = '';
+  for (const value of values) {
+    if (!isErrorDescription(value)) continue;
+    let prefix = '';
+    for (let current: ErrorDescription | undefined = value; current; current = current.cause) {
+      if (current.stack !== undefined) text += `\n${prefix}${current.stack}`;
+      prefix = 'Caused by: ';
+    }
+  }
+  return text;
 }
 
 function prettyValue(value: unknown): string {

@@ -1,4 +1,5 @@
-import { createLogger, type Logger } from './createLogger.js';
+import { createLogger } from './createLogger.js';
+import type { Logger } from './logger.js';
 
 let shared: Logger | undefined;
 
@@ -21,8 +22,8 @@ export function defaultLogger(): Logger {
 }
 
 /**
- * Replaces the logger returned by {@link defaultLogger}, e.g. with the application's own winston
- * logger or a silent one in tests. `undefined` goes back to creating the default lazily.
+ * Replaces the logger returned by {@link defaultLogger}, e.g. with the application's own logger
+ * (`winstonLogger(appLogger)`, or any {@link Logger}) or a silent one in tests. `undefined` goes back to creating the default lazily.
  *
  * @example
  * ```ts

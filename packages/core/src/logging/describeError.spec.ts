@@ -9,6 +9,7 @@ describe('describeError', () => {
       kind: 'Http',
       code: 'ECONNRESET',
       message: 'reset',
+      stack: expect.stringMatching(/^HttpError: reset\n/),
     });
   });
 
@@ -16,7 +17,7 @@ describe('describeError', () => {
     const error = new Error('watch failed', {
       cause: new ApiError({ code: 410, reason: 'Expired', message: 'too old' }),
     });
-    expect(describeError(error)).toEqual({
+    expect(describeError(error)).toMatchObject({
       name: 'Error',
       message: 'watch failed',
       cause: { name: 'ApiError', kind: 'Api', code: 410, message: '410 Expired: too old' },
@@ -31,10 +32,11 @@ describe('describeError', () => {
     expect(depth).toBe(5);
   });
 
-  it('removes secrets from messages', () => {
-    expect(describeError(new Error('Authorization: Bearer sekret.token')).message).toBe(
-      'Authorization: Bearer [REDACTED]',
-    );
+  it('removes secrets from messages and stacks', () => {
+    const description = describeError(new Error('Authorization: Bearer sekret.token'));
+    expect(description.message).toBe('Authorization: Bearer [REDACTED]');
+    expect(description.stack).toMatch(/^Error: Authorization: Bearer \[REDACTED\]\n\s+at /);
+    expect(JSON.stringify(description)).not.toContain('sekret');
   });
 
   it('describes thrown non-errors by type and text', () => {

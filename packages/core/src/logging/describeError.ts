@@ -10,6 +10,11 @@ export interface ErrorDescription {
   code?: string | number;
   /** The message with bearer tokens and key material removed. */
   message: string;
+  /**
+   * The stack (`error.stack`: the first line is `name: message`, then the frames) with secrets
+   * removed, when the error has one.
+   */
+  stack?: string;
   /** The description of `error.cause`, when it is an error (at most 5 levels deep). */
   cause?: ErrorDescription;
 }
@@ -19,7 +24,7 @@ const MAX_CAUSE_DEPTH = 5;
 /**
  * Summarises any thrown value as plain, JSON-safe, secret-free fields for a log line. Loggers
  * print `Error` objects as `{}` in JSON; this keeps what matters for a retry decision: name,
- * kind, code, message, and the chain of causes (a `WatcherError` wrapping an `ApiError`).
+ * kind, code, message, stack, and the chain of causes (a `WatcherError` wrapping an `ApiError`).
  *
  * @example
  * ```ts
@@ -39,6 +44,7 @@ function describe(error: unknown, depth: number): ErrorDescription {
   if (typeof own.kind === 'string') description.kind = own.kind;
   if (typeof own.code === 'string' || typeof own.code === 'number') description.code = own.code;
   description.message = redactSecrets(error.message);
+  if (typeof error.stack === 'string') description.stack = redactSecrets(error.stack);
   if (error.cause instanceof Error && depth < MAX_CAUSE_DEPTH) {
     description.cause = describe(error.cause, depth + 1);
   }

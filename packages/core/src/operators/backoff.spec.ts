@@ -8,6 +8,7 @@ import { exponentialBackoff } from '../backoff/exponentialBackoff.js';
 import { ApiError } from '../errors/apiError.js';
 import { createLogger } from '../logging/createLogger.js';
 import { setDefaultLogger } from '../logging/defaultLogger.js';
+import type { Logger } from '../logging/logger.js';
 import { backoff, defaultBackoff } from './backoff.js';
 import { claimResume } from './resumable.js';
 
@@ -20,7 +21,7 @@ const doubling = (maxRetries = Infinity) =>
 
 const quiet = { onError: () => undefined };
 
-function captureLogger(): { logger: winston.Logger; lines: Array<Record<string, unknown>> } {
+function captureLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -291,6 +292,7 @@ describe('backoff', () => {
           kind: 'Api',
           code: 503,
           message: '503 ServiceUnavailable: busy',
+          stack: expect.stringMatching(/^ApiError: 503 ServiceUnavailable: busy\n/) as unknown,
         },
       }),
       expect.objectContaining({ level: 'error', attempt: 2 }),

@@ -8,7 +8,7 @@ import {
 
 import type { BackoffStrategy } from '../backoff/backoff.js';
 import { defaultBackoffStrategy } from '../backoff/exponentialBackoff.js';
-import type { Logger } from '../logging/createLogger.js';
+import type { Logger } from '../logging/logger.js';
 import { defaultLogger } from '../logging/defaultLogger.js';
 import { describeError } from '../logging/describeError.js';
 import { isResumable, resumeWithin } from './resumable.js';
@@ -196,6 +196,6 @@ function validateConfig<T>(config: BackoffConfig<T>): void {
     throw new TypeError('backoff: scheduler must be an RxJS SchedulerLike');
   }
   if (config.logger !== undefined && typeof config.logger.warn !== 'function') {
-    throw new TypeError('backoff: logger must be a winston Logger');
+    throw new TypeError('backoff: logger must be a Logger (error, warn, info, debug, child)');
   }
 }

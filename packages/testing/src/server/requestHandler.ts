@@ -39,6 +39,8 @@ export interface RequestHandlerDependencies {
   readonly hub: WatchHub;
   readonly log: RequestLogEntry[];
   readonly bookmarkIntervalMs: number;
+  /** How streaming lists are served (see `TestApiServerConfig.watchList`). */
+  readonly watchList: 'Enabled' | 'Disabled' | 'Ignored';
   /** When set, requests must carry `Authorization: Bearer <token>` (else 401). */
   readonly requiredToken: string | undefined;
   readonly serverAddress: () => string;
@@ -199,6 +201,7 @@ async function serveResource(
         query,
         metadataOnly,
         bookmarkIntervalMs: dependencies.bookmarkIntervalMs,
+        watchList: dependencies.watchList,
         resetAfterStart: resetMidBody,
       });
       return;

@@ -15,6 +15,8 @@ export interface WatchRequest {
   readonly query: Readonly<Record<string, string>>;
   readonly metadataOnly: boolean;
   readonly bookmarkIntervalMs: number;
+  /** How `sendInitialEvents` is served: as v1.37, refused (422), or ignored. */
+  readonly watchList: 'Enabled' | 'Disabled' | 'Ignored';
   /** Destroy the connection once the initial events are out (`resetConnections({stage:'body'})`). */
   readonly resetAfterStart: boolean;
 }
@@ -40,7 +42,18 @@ export function startWatch(
   request: WatchRequest,
 ): void {
   const { store } = context;
-  const { query, definition, namespace } = request;
+  const { definition, namespace } = request;
+  const query = request.watchList === 'Ignored' ? withoutWatchList(request.query) : request.query;
+  if (request.watchList === 'Disabled' && query.sendInitialEvents !== undefined) {
+    throw invalid(LIST_OPTIONS, '', [
+      {
+        reason: 'FieldValueForbidden',
+        field: 'sendInitialEvents',
+        message:
+          'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+      },
+    ]);
+  }
   const labels = parseLabelSelector(query.labelSelector);
   const fields = parseFieldSelector(query.fieldSelector);
   const bookmarks = query.allowWatchBookmarks === 'true' || query.allowWatchBookmarks === '1';
@@ -98,6 +111,12 @@ export function startWatch(
   hub.add(stream);
   stream.start();
   if (request.resetAfterStart) setImmediate(() => stream.destroy());
+}
+
+/** The query as a server that does not know streaming lists reads it. */
+function withoutWatchList(query: Readonly<Record<string, string>>): Record<string, string> {
+  const { sendInitialEvents: _send, resourceVersionMatch: _match, ...rest } = query;
+  return rest;
 }
 
 function tooOldLine(requested: number, oldest: number): string {

@@ -4,7 +4,7 @@ import { ApiError, backoff, exponentialBackoff, objectRef, type KubeObject } fro
 import { createStore } from '../reflector/store.js';
 import { reflect } from '../reflector/reflect.js';
 import { added, configMap, deleted, fakeApi, page } from '../../test/fakeApi.js';
-import { watcher } from '../watcher.js';
+import { listWatcher as watcher } from '../../test/listWatcher.js';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { appliedObjects } from './appliedObjects.js';
 import { touchedObjects } from './touchedObjects.js';

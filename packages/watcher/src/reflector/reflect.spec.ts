@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { backoff, exponentialBackoff, HttpError, type KubeObject } from '@kube-rx/core';
 import { added, configMap, fakeApi, page } from '../../test/fakeApi.js';
 import { synchronousFakeApi, synchronousSource } from '../../test/synchronousSource.js';
-import { watcher } from '../watcher.js';
+import { listWatcher as watcher } from '../../test/listWatcher.js';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { reflect } from './reflect.js';
 import { createStore } from './store.js';

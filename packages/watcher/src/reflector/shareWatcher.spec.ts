@@ -4,7 +4,7 @@ import { backoff, exponentialBackoff, HttpError, type KubeObject } from '@kube-r
 import { configMap, fakeApi, modified, page } from '../../test/fakeApi.js';
 import { synchronousSource } from '../../test/synchronousSource.js';
 import { describeEvent } from '../../test/recordEvents.js';
-import { watcher } from '../watcher.js';
+import { listWatcher as watcher } from '../../test/listWatcher.js';
 import { WatcherError } from '../watcherError.js';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { shareWatcher } from './shareWatcher.js';

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ApiError, backoff, exponentialBackoff, type KubeObject } from '@kube-rx/core';
 import { configMap, deleted, fakeApi, modified, page } from '../../test/fakeApi.js';
-import { watcher } from '../watcher.js';
+import { listWatcher as watcher } from '../../test/listWatcher.js';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { reflect } from './reflect.js';
 import { createStore, type StoreChange } from './store.js';

@@ -49,11 +49,19 @@ export interface ApplierConfig {
    * `{ qps: 10, burst: 100 }`.
    */
   retryRateLimit?: RetryRateLimit | false;
-  /** Metrics to maintain (queue depth, active workers, results). Default: none. */
+  /**
+   * Metrics to maintain: controller-runtime's controller and workqueue metrics under the label
+   * `name` (see docs/metrics.md). Default: none (and prom-client is never loaded).
+   */
   metrics?: ControllerMetrics;
-  /** The `controller` label of the metrics. Default `'controller'`. */
+  /** The `controller` label of the metrics and the `controller` field of log lines. Default `'controller'`. */
   name?: string;
-  /** Where failures of the error policy and `onSuccess` hooks are logged. Default `defaultLogger()`. */
+  /**
+   * Where the controller logs: failed reconciles, failing error policies and `onSuccess` hooks
+   * (each line with `controller`, `namespace`, `name`, `reconcileID`), and its lifecycle
+   * (`controller shutting down`, `drained`, `stopped`; a `Controller` also `starting` and
+   * `caches synced`). Looked up at each line. Default `defaultLogger()`.
+   */
   logger?: Logger;
   /** Clock and timers (debounce, requeues, timeouts). Default `asyncScheduler`. */
   scheduler?: SchedulerLike;

@@ -10,8 +10,6 @@ export interface ApplierInputConfig {
   readonly shard: ((ref: ObjectRef) => boolean) | undefined;
   /** Clock of the trigger requests' `runAt` (now). */
   readonly scheduler: SchedulerLike;
-  /** Called with the key of each request let in (trigger request or requeue). */
-  readonly onQueued: (key: string) => void;
   /** Called when `requests$` errors, before the input closes. */
   readonly onRequestsError: (error: unknown) => void;
 }
@@ -41,7 +39,7 @@ export function applierInput(
   requests$: Observable<ReconcileRequest>,
   config: ApplierInputConfig,
 ): ApplierInput {
-  const { shard, scheduler, onQueued, onRequestsError } = config;
+  const { shard, scheduler, onRequestsError } = config;
   const requeues$ = new Subject<ScheduleRequest<KeyedRequest>>();
   // Replaying: a close that happens before input$ is subscribed must still be seen.
   const stop$ = new ReplaySubject<void>(1);
@@ -69,7 +67,6 @@ export function applierInput(
         try {
           if (shard !== undefined && !shard(request.ref)) return;
           const message = keyedRequest(request.ref, request.reason);
-          onQueued(message.key);
           scheduled.next({ message, runAt: scheduler.now() });
         } catch (error) {
           scheduled.error(error);
@@ -91,7 +88,6 @@ export function applierInput(
     },
     requeue: (request) => {
       if (closed) return;
-      onQueued(request.message.key);
       requeues$.next(request);
     },
     close,

@@ -1,24 +1,33 @@
 import type { ControllerMetrics } from '../../metrics/controllerMetrics.js';
+import type { WorkQueueState } from '../../metrics/workQueueState.js';
 import type { Result } from '../../result.js';
 import type { ControllerError } from '../controllerError.js';
 import type { ReconcileOk } from '../reconcileOk.js';
 
 /**
- * The bookkeeping of one subscription to an applier: queue depth, active workers, results and
- * rate-limited requeues. Without metrics every method does nothing, so that the hot path pays
- * no set insert and delete per request.
+ * The bookkeeping of one subscription to an applier, seen from outside the scheduler and the
+ * runner: a key is *due* when the scheduler emits it, *started* when the runner runs it,
+ * *finished* when the run's outcome comes out. Without metrics every method does nothing (and
+ * the applier adds no stage for `due`), so that the hot path pays no map insert and delete per
+ * request.
  */
 export interface ApplierMetrics {
-  /** A key entered the scheduler (a trigger request or a requeue). */
-  queued(key: string): void;
-  /** A key left the runner's queue to run (or to be skipped). */
-  dequeued(key: string): void;
+  /** Starts the series and the scrape-time gauges; returns their detach. */
+  attach(): () => void;
+  /** The scheduler emitted `key`: it is due and waits for a worker. */
+  due(key: string): void;
+  /** The run of `key` starts (or is skipped after a shutdown signal). */
+  started(key: string): void;
+  /** A reconcile started (the object was found). */
+  reconcileStarted(): void;
+  /** A reconcile (and its error policy) finished or was cancelled. */
+  reconcileEnded(): void;
+  /** The run of `key` that started at `startedAt` finished at `finishedAt` (ms). */
+  finished(key: string, startedAt: number, finishedAt: number): void;
+  /** A finished run is requeued (`Action.requeue` or the error policy). */
+  retried(): void;
   /** Nothing is waiting any more (after a shutdown signal). */
   clearQueue(): void;
-  /** A reconcile started. */
-  runStarted(): void;
-  /** A reconcile (and its error policy) finished. */
-  runEnded(): void;
   /** A result is emitted. */
   result(result: Result<ReconcileOk, ControllerError>): void;
   /** An error-policy requeue was pushed back `delayMs` by the retry rate limit. */
@@ -26,51 +35,74 @@ export interface ApplierMetrics {
 }
 
 const NO_METRICS: ApplierMetrics = Object.freeze({
-  queued: () => undefined,
-  dequeued: () => undefined,
+  attach: () => () => undefined,
+  due: () => undefined,
+  started: () => undefined,
+  finished: () => undefined,
+  reconcileStarted: () => undefined,
+  reconcileEnded: () => undefined,
+  retried: () => undefined,
   clearQueue: () => undefined,
-  runStarted: () => undefined,
-  runEnded: () => undefined,
   result: () => undefined,
   rateLimited: () => undefined,
 });
 
-/** The bookkeeping of one subscription, maintaining `metrics` under the label `name`. */
+/** What {@link applierMetrics} labels and measures with. */
+export interface ApplierMetricsConfig {
+  /** The `controller` (and workqueue `name`) label. */
+  readonly name: string;
+  /** Maximum reconciles at once (`controller_runtime_max_concurrent_reconciles`). */
+  readonly concurrency: number;
+  /** The applier's clock (ms). */
+  readonly now: () => number;
+}
+
+/**
+ * The bookkeeping of one subscription, maintaining `metrics`; {@link ApplierMetrics} without
+ * `metrics`. Workqueue semantics are client-go's: a key due while it is already waiting is not
+ * added again; `workqueue_depth` counts due keys (also those whose key is running), never the
+ * requeues still delayed in the scheduler.
+ */
 export function applierMetrics(
   metrics: ControllerMetrics | undefined,
-  name: string,
+  config: ApplierMetricsConfig,
 ): ApplierMetrics {
   if (metrics === undefined) return NO_METRICS;
-  // Keys waiting in the scheduler or the runner.
-  const waiting = new Set<string>();
+  const { name, concurrency, now } = config;
+  const ready = new Map<string, number>();
+  const running = new Map<string, number>();
   let active = 0;
-  const setQueueDepth = (): void => metrics.queueDepth.set({ controller: name }, waiting.size);
-  const setActive = (): void => metrics.activeWorkers.set({ controller: name }, active);
+  const state: WorkQueueState = { ready, running, now, active: () => active };
+  const controller = { controller: name };
+  const queue = { name, controller: name };
   return {
-    queued: (key) => {
-      waiting.add(key);
-      setQueueDepth();
+    attach: () => metrics.attachQueue(name, concurrency, state),
+    due: (key) => {
+      if (ready.has(key)) return;
+      ready.set(key, now());
+      metrics.workqueueAdds.inc(queue);
     },
-    dequeued: (key) => {
-      waiting.delete(key);
-      setQueueDepth();
+    started: (key) => {
+      const startedAt = now();
+      const dueAt = ready.get(key);
+      if (dueAt !== undefined) {
+        ready.delete(key);
+        metrics.workqueueQueueDuration.observe(queue, (startedAt - dueAt) / 1000);
+      }
+      running.set(key, startedAt);
     },
-    clearQueue: () => {
-      waiting.clear();
-      setQueueDepth();
+    finished: (key, startedAt, finishedAt) => {
+      running.delete(key);
+      metrics.workqueueWorkDuration.observe(queue, (finishedAt - startedAt) / 1000);
     },
-    runStarted: () => {
-      active += 1;
-      setActive();
-    },
-    runEnded: () => {
-      active -= 1;
-      setActive();
-    },
+    reconcileStarted: () => void (active += 1),
+    reconcileEnded: () => void (active -= 1),
+    retried: () => metrics.workqueueRetries.inc(queue),
+    clearQueue: () => ready.clear(),
     result: (result) => metrics.recordResult(name, result),
     rateLimited: (delayMs) => {
-      metrics.rateLimitedRequeues.inc({ controller: name });
-      metrics.rateLimitDelay.observe({ controller: name }, delayMs / 1000);
+      metrics.rateLimitedRequeues.inc(controller);
+      metrics.rateLimitDelay.observe(controller, delayMs / 1000);
     },
   };
 }

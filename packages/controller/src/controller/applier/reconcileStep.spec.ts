@@ -1,11 +1,13 @@
 import { objectRef, refKey, type KubeObject, type ObjectRef } from '@kube-rx/core';
 import { firstValueFrom, isObservable, NEVER, type Observable, TimeoutError } from 'rxjs';
+import { captureLogger } from '../../../test/captureLogger.js';
 import { runInVirtualTime } from '../../../test/virtualTime.js';
 import { Action } from '../../action.js';
 import { normalizeErrorPolicy, type ErrorPolicy } from '../../errorPolicy/errorPolicy.js';
 import { ReconcileReason } from '../reconcileReason.js';
 import { keyedRequest } from './keyedRequest.js';
 import type { ReconcileFunction } from './reconcileFunction.js';
+import type { ReconcileInfo } from './reconcileInfo.js';
 import { reconcileStep, type Step } from './reconcileStep.js';
 
 const widget: KubeObject = {
@@ -24,8 +26,7 @@ function setUp(
   extra: { reconcileTimeout?: number; scheduler?: never } = {},
 ) {
   const counts = { started: 0, ended: 0 };
-  const logged: string[] = [];
-  const log = (message: string) => void logged.push(message);
+  const captured = captureLogger();
   const step = reconcileStep({
     reconcile,
     policy: normalizeErrorPolicy(errorPolicy),
@@ -34,11 +35,13 @@ function setUp(
     reconcileTimeout: extra.reconcileTimeout,
     policyFailureRequeue: 5_000,
     scheduler: extra.scheduler ?? ({ now: () => 0 } as never),
-    logger: () => ({ warn: log, error: log }) as never,
+    logger: () => captured.logger,
     onStart: () => void counts.started++,
     onEnd: () => void counts.ended++,
+    controller: 'widgets',
   });
-  return { step, counts, logged };
+  const logged = (): string[] => captured.lines.map((line) => line.message);
+  return { step, counts, logged, lines: captured.lines };
 }
 
 describe('reconcileStep', () => {
@@ -62,7 +65,7 @@ describe('reconcileStep', () => {
       },
     });
     expect(step(request)).toEqual({ type: 'ok', ref, action: Action.awaitChange() });
-    expect(logged).toEqual(['error policy onSuccess failed']);
+    expect(logged()).toEqual(['error policy onSuccess failed']);
   });
 
   it('is not found, without a reconcile, when the store has no object', () => {
@@ -130,7 +133,44 @@ describe('reconcileStep', () => {
     );
     const outcome = await firstValueFrom(step(request) as Observable<Step>);
     expect(outcome).toMatchObject({ type: 'failed', action: Action.requeue(5_000) });
-    expect(logged).toEqual(['error policy failed; requeueing']);
+    expect(logged()).toEqual(['error policy failed; requeueing', 'reconcile failed']);
+  });
+
+  it('gives the reconcile its run: a unique reconcileID and a logger bound to the run', () => {
+    const runs: ReconcileInfo[] = [];
+    const { step, lines } = setUp((_object, _ctx, run) => {
+      runs.push(run);
+      run.logger.info('working', { step: 1 });
+      throw new Error('down');
+    });
+    (step(request) as Observable<Step>).subscribe();
+    (step(request) as Observable<Step>).subscribe();
+    expect(runs.map((run) => [run.controller, run.ref, run.reason])).toEqual([
+      ['widgets', ref, request.reason],
+      ['widgets', ref, request.reason],
+    ]);
+    expect(runs[0]!.reconcileID).toMatch(/^[0-9a-f-]{36}$/);
+    expect(runs[0]!.reconcileID).toBe(runs[0]!.reconcileID);
+    expect(runs[1]!.reconcileID).not.toBe(runs[0]!.reconcileID);
+    expect(lines.map((line) => line.message)).toEqual([
+      'working',
+      'reconcile failed',
+      'working',
+      'reconcile failed',
+    ]);
+    for (const [index, line] of lines.entries()) {
+      expect(line.fields).toMatchObject({
+        controller: 'widgets',
+        namespace: 'ns',
+        name: 'w1',
+        reconcileID: runs[Math.floor(index / 2)]!.reconcileID,
+      });
+    }
+    expect(lines[1]).toMatchObject({
+      level: 'warn',
+      fields: { errorClass: 'transient', requeueAfterMs: 10, reason: 'ObjectUpdated' },
+    });
+    expect(lines[1]!.fields['error']).toBeInstanceOf(Error);
   });
 
   it('fails a reconcile that outlives reconcileTimeout, in virtual time', () => {
@@ -164,5 +204,6 @@ function setUpConfig() {
     logger: () => ({}) as never,
     onStart: () => undefined,
     onEnd: () => undefined,
+    controller: 'widgets',
   };
 }

@@ -1,4 +1,4 @@
-import { objectRef, refKey, type KubeObject, type Logger, type ObjectRef } from '@kube-rx/core';
+import { classify, objectRef, type KubeObject, type Logger, type ObjectRef } from '@kube-rx/core';
 import type { Store } from '@kube-rx/watcher';
 import {
   catchError,
@@ -19,6 +19,7 @@ import type { ErrorPolicyHandlers } from '../../errorPolicy/errorPolicy.js';
 import { toActionObservable, type ReconcileOutput } from '../../reconcileOutput.js';
 import type { KeyedRequest } from './keyedRequest.js';
 import type { ReconcileFunction } from './reconcileFunction.js';
+import { reconcileInfo, type ReconcileInfo } from './reconcileInfo.js';
 
 /** What one run of the applier came to, as data: the applier maps it to a requeue and a result. */
 export type Step =
@@ -50,6 +51,8 @@ export interface ReconcileStepConfig<K extends KubeObject, C> {
   /** Requeue delay in ms when the error policy fails. */
   readonly policyFailureRequeue: number;
   readonly scheduler: SchedulerLike;
+  /** The controller's name: the `controller` field of the run's log lines. */
+  readonly controller: string;
   readonly logger: () => Logger;
   /** Called when a reconcile starts (the object was found). */
   readonly onStart: () => void;
@@ -63,6 +66,11 @@ export interface ReconcileStepConfig<K extends KubeObject, C> {
  * as a {@link Step}. Nothing here throws or errors: a failing policy is logged and becomes a
  * requeue after `policyFailureRequeue`; a failing `onSuccess` is logged and ignored.
  *
+ * Every line it logs carries the run's fields (`controller`, `namespace`, `name`,
+ * `reconcileID`): a failed reconcile is a `warn` line with the error (stack and causes) when
+ * it is retried, an `error` line when it waits for a change; a successful one logs nothing, so
+ * that its run builds no logger.
+ *
  * Returns the Step itself when everything happened synchronously (a reconcile that returned an
  * Action, no async `onSuccess`): the runner then needs no Observable for the run, and virtual
  * time sees the run finish in the same frame.
@@ -70,65 +78,83 @@ export interface ReconcileStepConfig<K extends KubeObject, C> {
 export function reconcileStep<K extends KubeObject, C>(
   config: ReconcileStepConfig<K, C>,
 ): (request: KeyedRequest) => Step | Observable<Step> {
-  const { reconcile, policy, context, reconcileTimeout, scheduler, logger, onStart, onEnd } =
-    config;
+  const { reconcile, policy, context, reconcileTimeout, scheduler, onStart, onEnd } = config;
+  const { controller, logger } = config;
   const lookUp = storeLookUp(config.store);
   const timeLimit =
     reconcileTimeout === undefined
       ? identity
       : timeout<Action, Observable<Action>>({ first: reconcileTimeout, scheduler });
 
-  const onSuccessFailed = (ref: ObjectRef, error: unknown): void => {
-    logger().warn('error policy onSuccess failed', { ref: refKey(ref), error });
+  const onSuccessFailed = (run: ReconcileInfo, error: unknown): void => {
+    run.logger.warn('error policy onSuccess failed', { error });
   };
 
   // Stays synchronous unless the hook is async.
-  const afterSuccess = (object: K, ref: ObjectRef, action: Action): Step | Observable<Step> => {
+  const afterSuccess = (object: K, run: ReconcileInfo, action: Action): Step | Observable<Step> => {
+    const { ref } = run;
     const ok: Step = { type: 'ok', ref, action };
     if (policy.onSuccess === undefined) return ok;
     let done: unknown;
     try {
       done = policy.onSuccess(object, context);
     } catch (error) {
-      onSuccessFailed(ref, error);
+      onSuccessFailed(run, error);
       return ok;
     }
     if (!isPromiseLike(done)) return ok;
     return from(done).pipe(
       catchError((error: unknown) => {
-        onSuccessFailed(ref, error);
+        onSuccessFailed(run, error);
         return of(undefined);
       }),
       map(() => ok),
     );
   };
 
-  const afterFailure = (object: K, ref: ObjectRef, error: unknown): Observable<Step> =>
+  const afterFailure = (
+    object: K,
+    run: ReconcileInfo,
+    error: unknown,
+    startedAt: number,
+  ): Observable<Step> =>
     toActionObservable(() => policy.onError(object, error, context)).pipe(
       catchError((policyError: unknown) => {
-        logger().error('error policy failed; requeueing', {
-          ref: refKey(ref),
+        run.logger.error('error policy failed; requeueing', {
           error: policyError,
+          requeueAfterMs: config.policyFailureRequeue,
         });
         return of(Action.requeue(config.policyFailureRequeue));
       }),
-      map((action): Step => ({ type: 'failed', ref, error, action })),
+      map((action): Step => {
+        // `error` when nothing will retry it (it waits for a change), `warn` when it is retried.
+        const level = action.requeueAfter === undefined ? 'error' : 'warn';
+        run.logger[level]('reconcile failed', {
+          error,
+          errorClass: classify(error),
+          durationMs: scheduler.now() - startedAt,
+          requeueAfterMs: action.requeueAfter,
+          reason: run.reason.type,
+        });
+        return { type: 'failed', ref: run.ref, error, action };
+      }),
     );
 
   return (request) => {
     const object = lookUp(request);
     if (object === undefined) return NOT_FOUND;
-    const ref = objectRef(object);
+    const run = reconcileInfo(controller, objectRef(object), request.reason, logger);
+    const startedAt = scheduler.now();
     onStart();
     let output: ReconcileOutput;
     try {
-      output = reconcile(object, context);
+      output = reconcile(object, context, run);
     } catch (error) {
       output = throwError(() => error);
     }
     if (Action.isAction(output)) {
       // Already done, so reconcileTimeout cannot fire.
-      const step = afterSuccess(object, ref, output);
+      const step = afterSuccess(object, run, output);
       if (!isObservable(step)) {
         onEnd();
         return step;
@@ -139,10 +165,10 @@ export function reconcileStep<K extends KubeObject, C>(
     return toActionObservable(() => settled).pipe(
       timeLimit,
       concatMap((action) => {
-        const step = afterSuccess(object, ref, action);
+        const step = afterSuccess(object, run, action);
         return isObservable(step) ? step : of(step);
       }),
-      catchError((error: unknown) => afterFailure(object, ref, error)),
+      catchError((error: unknown) => afterFailure(object, run, error, startedAt)),
       finalize(onEnd),
     );
   };
