@@ -189,7 +189,7 @@ describe('DelayQueue', () => {
     }
   });
 
-  it('sweeps the longest-idle keys first and keeps half the idle allowance', () => {
+  it('sweeps every idle key once idle keys outnumber pending ones by 1 024', () => {
     const queue = new DelayQueue<string>(0, Infinity);
     for (let i = 0; i < 5000; i++) queue.schedule(`k${i}`, `k${i}`, i);
     let taken = 0;
@@ -198,19 +198,20 @@ describe('DelayQueue', () => {
       tracked = queue.trackedKeys;
       expect(queue.take()).toBe(`k${taken++}`);
     }
-    // The first sweep came with the take that made idle keys exceed size + 1024.
+    // The sweep came with the take that made idle keys exceed size + 1024, and left only pending.
     const size = queue.size;
-    expect(taken - (5000 - size)).toBe(0);
+    expect(taken).toBe(5000 - size);
     expect(taken).toBeGreaterThan(size + 1024);
-    expect(queue.trackedKeys - size).toBe((size + 1024) >> 1);
+    expect(taken - 1).toBeLessThanOrEqual(size + 1 + 1024);
+    expect(queue.trackedKeys).toBe(size);
     expect(queue.isTracked('k0')).toBe(false);
-    expect(queue.isTracked(`k${taken - 1}`)).toBe(true);
-    expect(queue.isTracked(`k${taken - ((size + 1024) >> 1)}`)).toBe(true);
-    expect(queue.isTracked(`k${taken - ((size + 1024) >> 1) - 1}`)).toBe(false);
-    // A tracked idle key is scheduled again like a new one.
-    queue.schedule(`k${taken - 1}`, 'again', 0);
-    expect(queue.has(`k${taken - 1}`)).toBe(true);
+    expect(queue.isTracked(`k${taken - 1}`)).toBe(false);
+    expect(queue.isTracked(`k${taken}`)).toBe(true);
+    // Freed slots are reused: a swept key comes back as a new one, in order with the rest.
+    queue.schedule('k0', 'again', 0);
+    expect(queue.trackedKeys).toBe(size + 1);
     expect(queue.take()).toBe('again');
+    expect(queue.take()).toBe(`k${taken}`);
   });
 
   it('schedules a taken key again as new, not merged with its emitted request', () => {

@@ -20,9 +20,8 @@ const IDLE_SLACK = 1024;
  *
  * A taken key keeps its slot (idle, its message dropped) until a sweep, so that a key requested
  * again soon — the common case for a controller — costs one map lookup instead of a delete and
- * an insert. Once idle slots outnumber pending ones by {@link IDLE_SLACK}, a sweep frees idle
- * slots until half that allowance is left, which keeps memory O(pending keys) and costs O(1)
- * per take amortised.
+ * an insert. A sweep frees every idle slot once idle slots outnumber pending ones by
+ * {@link IDLE_SLACK}, which keeps memory O(pending keys) and costs O(1) per take amortised.
  *
  * @internal
  * @example
@@ -152,18 +151,14 @@ export class DelayQueue<T> {
   }
 
   /**
-   * Frees idle slots, oldest-tracked keys first (the map iterates in insertion order), until half
-   * of the allowance ({@link IDLE_SLACK} beyond the pending count) is left idle: keys emitted
-   * recently stay tracked a while longer, so a key requested again soon is still found. Each
-   * sweep frees at least half the allowance and visits each tracked key at most once, which
-   * keeps the cost O(1) per take amortised.
+   * Frees every idle slot, walking the key map (no per-slot key array is kept for it) and
+   * stopping once none is left idle.
    */
   #sweep(): void {
     const heap = this.#heap;
     const slotOf = this.#slotOf;
-    const keep = (heap.size + IDLE_SLACK) >> 1;
     for (const [key, slot] of slotOf) {
-      if (this.#idle <= keep) break;
+      if (this.#idle === 0) break;
       if (!heap.has(slot)) {
         slotOf.delete(key);
         this.#freeSlots.push(slot);
