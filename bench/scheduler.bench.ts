@@ -191,6 +191,8 @@ export default async function schedulerBench(): Promise<BenchResult[]> {
         '(100 ms per 10 000-request batch, runAt 0–2 000 ms ahead): measures the map + indexed heap ' +
         'and the operator, not timer latency; time includes emitting. "retained heap" is measured ' +
         'after a GC at the largest queue; "peak heap Δ" includes uncollected garbage (request objects).',
+      // Every round's rate, for the spread.
+      data: { requestsPerCpuSecond: rounds.map((r) => r.requestsPerCpuSecond) },
     });
     await Promise.resolve();
   }

@@ -61,6 +61,35 @@ describe('IndexedHeap', () => {
     expect(heap.peekTime()).toBe(Infinity);
   });
 
+  it('orders equal times by seq over several levels, and moves ids up and down by seq alone', () => {
+    const random = seeded(11);
+    const heap = new IndexedHeap(4);
+    const seqs = new Map<number, number>();
+    // 200 ids at one time: four levels of a 4-ary heap, decided by seq only.
+    for (let id = 0; id < 200; id++) {
+      const seq = Math.floor(random() * 1_000_000);
+      heap.push(id, 5, seq);
+      seqs.set(id, seq);
+    }
+    // Priority changes that keep the time and move seq either way.
+    for (let i = 0; i < 400; i++) {
+      const id = Math.floor(random() * 200);
+      const seq = Math.floor(random() * 1_000_000);
+      heap.update(id, 5, seq);
+      seqs.set(id, seq);
+    }
+    // One id earlier in time beats every seq; one later comes last.
+    heap.update(150, 4, 999_999_999);
+    heap.update(3, 6, -1);
+    const expected = [...seqs.entries()]
+      .filter(([id]) => id !== 150 && id !== 3)
+      .sort((a, b) => a[1] - b[1])
+      .map(([id]) => id);
+    const popped: number[] = [];
+    while (heap.size > 0) popped.push(heap.pop());
+    expect(popped).toEqual([150, ...expected, 3]);
+  });
+
   it('grows past its initial capacity and clears', () => {
     const heap = new IndexedHeap(4);
     for (let id = 0; id < 1000; id++) heap.push(id, 1000 - id, id);
@@ -158,6 +187,31 @@ describe('DelayQueue', () => {
       if (keyCount > 1000) expect(swept).toBe(true);
       for (const key of model.keys()) expect(queue.has(key)).toBe(true);
     }
+  });
+
+  it('sweeps every idle key once idle keys outnumber pending ones by 1 024', () => {
+    const queue = new DelayQueue<string>(0, Infinity);
+    for (let i = 0; i < 5000; i++) queue.schedule(`k${i}`, `k${i}`, i);
+    let taken = 0;
+    let tracked = queue.trackedKeys;
+    while (queue.trackedKeys >= tracked) {
+      tracked = queue.trackedKeys;
+      expect(queue.take()).toBe(`k${taken++}`);
+    }
+    // The sweep came with the take that made idle keys exceed size + 1024, and left only pending.
+    const size = queue.size;
+    expect(taken).toBe(5000 - size);
+    expect(taken).toBeGreaterThan(size + 1024);
+    expect(taken - 1).toBeLessThanOrEqual(size + 1 + 1024);
+    expect(queue.trackedKeys).toBe(size);
+    expect(queue.isTracked('k0')).toBe(false);
+    expect(queue.isTracked(`k${taken - 1}`)).toBe(false);
+    expect(queue.isTracked(`k${taken}`)).toBe(true);
+    // Freed slots are reused: a swept key comes back as a new one, in order with the rest.
+    queue.schedule('k0', 'again', 0);
+    expect(queue.trackedKeys).toBe(size + 1);
+    expect(queue.take()).toBe('again');
+    expect(queue.take()).toBe(`k${taken}`);
   });
 
   it('schedules a taken key again as new, not merged with its emitted request', () => {

@@ -37,7 +37,8 @@ export class DelayQueue<T> {
   // Pending and idle keys live in numbered slots: key → slot in the map, the rest in arrays by
   // slot. A slot is pending while it is in the heap.
   readonly #slotOf = new Map<string, number>();
-  #keys: Array<string | undefined> = [];
+  /** Slots handed out so far (free ones included). */
+  #slots = 0;
   #messages: Array<T | undefined> = [];
   /** Per slot: latest time debouncing may push it to (earliest winning runAt + maxDebounce). */
   #deadlines = new Float64Array(64);
@@ -72,6 +73,11 @@ export class DelayQueue<T> {
   /** Keys with a slot, pending or idle: at most `2 × size + IDLE_SLACK` (for tests). */
   get trackedKeys(): number {
     return this.#slotOf.size;
+  }
+
+  /** Whether a key has a slot, pending or idle (for tests). */
+  isTracked(key: string): boolean {
+    return this.#slotOf.has(key);
   }
 
   /** Whether a key is pending. */
@@ -138,36 +144,36 @@ export class DelayQueue<T> {
   clear(): void {
     this.#heap.clear();
     this.#slotOf.clear();
-    this.#keys = [];
+    this.#slots = 0;
     this.#messages = [];
     this.#freeSlots.length = 0;
     this.#idle = 0;
   }
 
-  /** Frees every idle slot. */
+  /**
+   * Frees every idle slot, walking the key map (no per-slot key array is kept for it) and
+   * stopping once none is left idle.
+   */
   #sweep(): void {
-    const keys = this.#keys;
     const heap = this.#heap;
-    for (let slot = 0; slot < keys.length; slot++) {
-      const key = keys[slot];
-      if (key !== undefined && !heap.has(slot)) {
-        this.#slotOf.delete(key);
-        keys[slot] = undefined;
+    const slotOf = this.#slotOf;
+    for (const [key, slot] of slotOf) {
+      if (this.#idle === 0) break;
+      if (!heap.has(slot)) {
+        slotOf.delete(key);
         this.#freeSlots.push(slot);
+        this.#idle--;
       }
     }
-    this.#idle = 0;
   }
 
   #allocate(key: string, message: T): number {
     let slot = this.#freeSlots.pop();
     if (slot === undefined) {
-      slot = this.#keys.length;
-      this.#keys.push(key);
+      slot = this.#slots++;
       this.#messages.push(message);
       if (slot >= this.#dueAt.length) this.#grow();
     } else {
-      this.#keys[slot] = key;
       this.#messages[slot] = message;
     }
     this.#slotOf.set(key, slot);

@@ -1,12 +1,14 @@
 /**
- * A binary min-heap of small integer ids ordered by `(time, seq)` that knows where each id
+ * A 4-ary min-heap of small integer ids ordered by `(time, seq)` that knows where each id
  * sits, so that changing an id's priority ({@link IndexedHeap.update}) is O(log n) without a
  * search.
  *
  * Used by the scheduler's delay queue: one heap for the whole queue means one timer (for the
- * head) instead of one per key. Priorities, ids and positions live in typed arrays (struct of
- * arrays): sifting compares neighbouring numbers instead of chasing pointers to scattered
- * objects, which keeps 100 000 pending keys fast, and the heap allocates only when it grows.
+ * head) instead of one per key. Priorities, ids and positions live in typed arrays, `time` and
+ * `seq` interleaved: sifting compares neighbouring numbers instead of chasing pointers to
+ * scattered objects, and the heap allocates only when it grows. Four children per node halve
+ * the depth of a binary heap (about 8 levels for 100 000 ids); the four children of a node sit
+ * next to each other in memory, so a level of `pop` costs about one cache line.
  *
  * Ids are the caller's slot numbers (`0 ≤ id`, reused after `pop`); an id must not be pushed
  * twice. `seq` breaks ties between equal times (pass an arrival counter for FIFO).
@@ -23,8 +25,8 @@
  * ```
  */
 export class IndexedHeap {
-  #times: Float64Array;
-  #seqs: Float64Array;
+  /** `(time, seq)` of each heap index, interleaved: `[time0, seq0, time1, seq1, …]`. */
+  #priorities: Float64Array;
   #ids: Int32Array;
   /** id → its index in the heap arrays, -1 when absent. */
   #positions: Int32Array;
@@ -32,8 +34,7 @@ export class IndexedHeap {
 
   constructor(initialCapacity = 64) {
     const capacity = Math.max(4, initialCapacity);
-    this.#times = new Float64Array(capacity);
-    this.#seqs = new Float64Array(capacity);
+    this.#priorities = new Float64Array(2 * capacity);
     this.#ids = new Int32Array(capacity);
     this.#positions = new Int32Array(capacity).fill(-1);
   }
@@ -50,7 +51,7 @@ export class IndexedHeap {
 
   /** Time of the first id, `Infinity` when empty. */
   peekTime(): number {
-    return this.#size === 0 ? Infinity : this.#times[0]!;
+    return this.#size === 0 ? Infinity : this.#priorities[0]!;
   }
 
   /** The id with the smallest `(time, seq)`, -1 when empty. */
@@ -69,9 +70,9 @@ export class IndexedHeap {
   update(id: number, time: number, seq: number): void {
     const index = this.#positions[id]!;
     if (index > 0) {
-      const parent = (index - 1) >> 1;
-      const parentTime = this.#times[parent]!;
-      if (time < parentTime || (time === parentTime && seq < this.#seqs[parent]!)) {
+      const parent = (index - 1) >> 2;
+      const parentTime = this.#priorities[2 * parent]!;
+      if (time < parentTime || (time === parentTime && seq < this.#priorities[2 * parent + 1]!)) {
         this.#siftUp(index, id, time, seq);
         return;
       }
@@ -85,7 +86,10 @@ export class IndexedHeap {
     const top = this.#ids[0]!;
     this.#positions[top] = -1;
     const last = --this.#size;
-    if (last > 0) this.#siftDown(0, this.#ids[last]!, this.#times[last]!, this.#seqs[last]!);
+    if (last > 0) {
+      const priorities = this.#priorities;
+      this.#siftDown(0, this.#ids[last]!, priorities[2 * last]!, priorities[2 * last + 1]!);
+    }
     return top;
   }
 
@@ -97,70 +101,69 @@ export class IndexedHeap {
 
   // Both sifts move a hole and write the moving id once, at its final index.
   #siftUp(index: number, id: number, time: number, seq: number): void {
-    const times = this.#times;
-    const seqs = this.#seqs;
+    const priorities = this.#priorities;
     const ids = this.#ids;
     const positions = this.#positions;
     while (index > 0) {
-      const parent = (index - 1) >> 1;
-      const parentTime = times[parent]!;
-      if (time > parentTime || (time === parentTime && seq >= seqs[parent]!)) break;
+      const parent = (index - 1) >> 2;
+      const parentTime = priorities[2 * parent]!;
+      const parentSeq = priorities[2 * parent + 1]!;
+      if (time > parentTime || (time === parentTime && seq >= parentSeq)) break;
       const parentId = ids[parent]!;
-      times[index] = parentTime;
-      seqs[index] = seqs[parent]!;
+      priorities[2 * index] = parentTime;
+      priorities[2 * index + 1] = parentSeq;
       ids[index] = parentId;
       positions[parentId] = index;
       index = parent;
     }
-    times[index] = time;
-    seqs[index] = seq;
+    priorities[2 * index] = time;
+    priorities[2 * index + 1] = seq;
     ids[index] = id;
     positions[id] = index;
   }
 
   #siftDown(index: number, id: number, time: number, seq: number): void {
-    const times = this.#times;
-    const seqs = this.#seqs;
+    const priorities = this.#priorities;
     const ids = this.#ids;
     const positions = this.#positions;
     const size = this.#size;
     for (;;) {
-      let child = 2 * index + 1;
-      if (child >= size) break;
-      let childTime = times[child]!;
-      let childSeq = seqs[child]!;
-      const right = child + 1;
-      if (right < size) {
-        const rightTime = times[right]!;
-        const rightSeq = seqs[right]!;
-        if (rightTime < childTime || (rightTime === childTime && rightSeq < childSeq)) {
-          child = right;
-          childTime = rightTime;
-          childSeq = rightSeq;
+      const first = 4 * index + 1;
+      if (first >= size) break;
+      // The smallest of up to four children, which sit next to each other in memory.
+      let child = first;
+      let childTime = priorities[2 * first]!;
+      let childSeq = priorities[2 * first + 1]!;
+      const end = first + 4 < size ? first + 4 : size;
+      for (let other = first + 1; other < end; other++) {
+        const otherTime = priorities[2 * other]!;
+        if (otherTime > childTime) continue;
+        const otherSeq = priorities[2 * other + 1]!;
+        if (otherTime < childTime || otherSeq < childSeq) {
+          child = other;
+          childTime = otherTime;
+          childSeq = otherSeq;
         }
       }
       if (time < childTime || (time === childTime && seq <= childSeq)) break;
       const childId = ids[child]!;
-      times[index] = childTime;
-      seqs[index] = childSeq;
+      priorities[2 * index] = childTime;
+      priorities[2 * index + 1] = childSeq;
       ids[index] = childId;
       positions[childId] = index;
       index = child;
     }
-    times[index] = time;
-    seqs[index] = seq;
+    priorities[2 * index] = time;
+    priorities[2 * index + 1] = seq;
     ids[index] = id;
     positions[id] = index;
   }
 
   #growHeap(): void {
     const capacity = this.#ids.length * 2;
-    const times = new Float64Array(capacity);
-    times.set(this.#times);
-    this.#times = times;
-    const seqs = new Float64Array(capacity);
-    seqs.set(this.#seqs);
-    this.#seqs = seqs;
+    const priorities = new Float64Array(2 * capacity);
+    priorities.set(this.#priorities);
+    this.#priorities = priorities;
     const ids = new Int32Array(capacity);
     ids.set(this.#ids);
     this.#ids = ids;
