@@ -170,7 +170,7 @@ describe('Operator', () => {
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
     expect(text).toContain('# TYPE leader_election_master_status gauge');
-    expect(text).toMatch(/^leader_election_master_status\{[^}]*\} 1$/m);
+    expect(text).toMatch(/^leader_election_master_status\{[^}]*name="metrics-lead"[^}]*\} 1$/m);
     expect((await fetch(`${event.metrics}/readyz`)).status).toBe(404);
     expect((await fetch(`${event.health}/metrics`)).status).toBe(404);
     // run() may only be subscribed once: the Promise form then fails.

@@ -106,7 +106,12 @@ export class Operator {
     this.identity = config.leaderElection?.identity ?? defaultIdentity();
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.shutdownTimeout = config.shutdownTimeout ?? DEFAULT_OPERATOR_SHUTDOWN_TIMEOUT;
-    this.metrics = config.metrics ?? (config.server?.metrics ? new ControllerMetrics() : undefined);
+    // The leader gauge is labelled with the Lease's name, as client-go labels it.
+    this.metrics =
+      config.metrics ??
+      (config.server?.metrics
+        ? new ControllerMetrics({ name: config.leaderElection?.lease.name ?? config.name })
+        : undefined);
     this.results$ = this.results.asObservable();
   }
 
