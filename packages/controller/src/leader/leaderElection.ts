@@ -23,6 +23,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { formatMicroTime } from '../microTime.js';
+import { releaseLease } from './releaseLease.js';
 
 /** client-node's `KubeConfig`, as `Api` takes it. */
 type KubeConfig = Parameters<typeof Api.namespaced>[0];
@@ -309,29 +310,4 @@ export function leaderElection(config: LeaderElectionConfig): Observable<boolean
       }
     };
   });
-}
-
-/**
- * Writes `held` (a Lease as this holder last wrote it) back with the holder cleared and a 1 s
- * duration, so the next candidate's attempt takes it; a 409 means someone else wrote it since.
- */
-function releaseLease(
-  api: LeaseApi,
-  name: string,
-  held: LeaseObject,
-  now: number,
-): Observable<LeaseObject> {
-  const time = formatMicroTime(now);
-  return defer(() =>
-    api.replace(name, {
-      ...held,
-      spec: {
-        ...held.spec,
-        holderIdentity: '',
-        leaseDurationSeconds: 1,
-        acquireTime: time,
-        renewTime: time,
-      },
-    }),
-  );
 }

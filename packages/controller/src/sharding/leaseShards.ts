@@ -18,6 +18,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { LeaseApi, LeaseObject } from '../leader/leaderElection.js';
+import { releaseLease } from '../leader/releaseLease.js';
 import { formatMicroTime } from '../microTime.js';
 import { toActionObservable } from '../reconcileOutput.js';
 import type { WorkGate, WorkGateEvent } from '../operator/workGate.js';
@@ -315,22 +316,6 @@ export function leaseShards(config: LeaseShardsConfig): WorkGate {
     },
     run,
   };
-}
-
-/** `held` written back with no holder, so the next replica's round takes it at once. */
-function releaseLease(
-  api: LeaseApi,
-  leaseName: string,
-  held: LeaseObject,
-  now: number,
-): Observable<LeaseObject> {
-  const time = formatMicroTime(now);
-  return defer(() =>
-    api.replace(leaseName, {
-      ...held,
-      spec: { ...held.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: time },
-    }),
-  );
 }
 
 /** `identity` as a DNS label fragment (lowercase alphanumerics and `-`, at most 40 characters). */
