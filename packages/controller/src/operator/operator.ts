@@ -159,7 +159,8 @@ export class Operator {
    *
    * @example
    * ```ts
-   * setTimeout(() => operator.shutdown(), 60_000);
+   * // An application-defined trigger, besides SIGTERM/SIGINT.
+   * process.once('SIGUSR2', () => operator.shutdown());
    * ```
    */
   shutdown(): void {
