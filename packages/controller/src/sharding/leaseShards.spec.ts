@@ -1,5 +1,15 @@
 import { ApiError, type ListParams, type ObjectList } from '@kube-rx/core';
-import { defer, map, NEVER, of, Subject, take, timer, type Observable } from 'rxjs';
+import {
+  defer,
+  map,
+  NEVER,
+  of,
+  Subject,
+  take,
+  timer,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
 import type { LeaseObject } from '../leader/leaderElection.js';
 import { Action } from '../action.js';
 import type { WorkGateEvent } from '../operator/workGate.js';
@@ -76,6 +86,9 @@ class FakeLeases implements ShardLeaseApi {
 }
 
 const timing = { leaseDuration: 3_000, renewDeadline: 2_000, retryPeriod: 500 };
+/** A replica of the `w` shard group (4 shards) in namespace `ns`. */
+const replica = (api: ShardLeaseApi, identity: string, scheduler: SchedulerLike) =>
+  leaseShards({ api, name: 'w', namespace: 'ns', shards: 4, identity, ...timing, scheduler });
 const keys = Array.from({ length: 40 }, (_, i) => `ns/w${i}`);
 const ref = (key: string) => ({ namespace: 'ns', name: key.slice(3) });
 
@@ -88,24 +101,8 @@ describe('leaseShards', () => {
     let slowDone = false;
     let aReleasedShardOfSlowKey = -1;
     runInVirtualTime((_helpers, scheduler) => {
-      const a = leaseShards({
-        api,
-        name: 'w',
-        namespace: 'ns',
-        shards: 4,
-        identity: 'a',
-        ...timing,
-        scheduler,
-      });
-      const b = leaseShards({
-        api,
-        name: 'w',
-        namespace: 'ns',
-        shards: 4,
-        identity: 'b',
-        ...timing,
-        scheduler,
-      });
+      const a = replica(api, 'a', scheduler);
+      const b = replica(api, 'b', scheduler);
       const stopA = new Subject<void>();
       const stopB = new Subject<void>();
       a.run(stopA).subscribe((event) => events['a']!.push(event));
@@ -162,24 +159,8 @@ describe('leaseShards', () => {
     const api = new FakeLeases();
     const takenAt: number[] = [];
     runInVirtualTime((_helpers, scheduler) => {
-      const a = leaseShards({
-        api,
-        name: 'w',
-        namespace: 'ns',
-        shards: 4,
-        identity: 'a',
-        ...timing,
-        scheduler,
-      });
-      const b = leaseShards({
-        api,
-        name: 'w',
-        namespace: 'ns',
-        shards: 4,
-        identity: 'b',
-        ...timing,
-        scheduler,
-      });
+      const a = replica(api, 'a', scheduler);
+      const b = replica(api, 'b', scheduler);
       const runA = a.run(NEVER).subscribe();
       const runB = b.run(NEVER).subscribe((event) => {
         if (event.type === 'ShardsChanged' && event.held.length === 4)
@@ -200,9 +181,7 @@ describe('leaseShards', () => {
     const api = new FakeLeases();
     runInVirtualTime((_helpers, scheduler) => {
       api.now = () => scheduler.now();
-      const gates = ['a', 'b'].map((identity) =>
-        leaseShards({ api, name: 'w', namespace: 'ns', shards: 4, identity, ...timing, scheduler }),
-      );
+      const gates = ['a', 'b'].map((identity) => replica(api, identity, scheduler));
       const runs = gates.map((gate) => gate.run(NEVER).subscribe());
       timer(8_000, scheduler).subscribe(() => runs.forEach((run) => run.unsubscribe()));
     });
