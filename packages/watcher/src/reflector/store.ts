@@ -1,6 +1,7 @@
 import { AsyncSubject, firstValueFrom, Subject, type Observable } from 'rxjs';
-import { objectKey, refKey, type KubeObject, type ObjectRef } from '@kube-rx/core';
+import type { KubeObject, ObjectRef } from '@kube-rx/core';
 import type { WatcherEvent } from '../watcherEvent.js';
+import { keyedIndex, namespacedIndex, type ObjectIndex } from './objectIndex.js';
 
 /**
  * What changed in a {@link Store}, as seen by `store.changes$`:
@@ -61,7 +62,11 @@ export interface Store<K> {
   get(ref: ObjectRef): K | undefined;
   /** The object stored under `key` (`namespace/name` or `name` by default). */
   getByKey(key: string): K | undefined;
-  /** All objects (a new array; the objects themselves are not copied). */
+  /**
+   * All objects (a new array; the objects themselves are not copied). With the default key they
+   * come grouped by namespace, in the order each was first stored within its namespace; with a
+   * custom `key`, in the order each key was first stored.
+   */
   list(): K[];
   /** The number of objects. */
   readonly size: number;
@@ -84,7 +89,7 @@ export interface Writer<K> {
 }
 
 class ReflectorStore<K> implements Store<K> {
-  objects = new Map<string, K>();
+  objects: ObjectIndex<K>;
   readonly readySubject = new AsyncSubject<void>();
   readonly changeSubject = new Subject<StoreChange<K>>();
   readonly ready$ = this.readySubject.asObservable();
@@ -92,16 +97,20 @@ class ReflectorStore<K> implements Store<K> {
   isReady = false;
   private readyPromise: Promise<void> | undefined;
 
+  constructor(objects: ObjectIndex<K>) {
+    this.objects = objects;
+  }
+
   get(ref: ObjectRef): K | undefined {
-    return this.objects.get(refKey(ref));
+    return this.objects.getByRef(ref);
   }
 
   getByKey(key: string): K | undefined {
-    return this.objects.get(key);
+    return this.objects.getByKey(key);
   }
 
   list(): K[] {
-    return Array.from(this.objects.values());
+    return this.objects.list();
   }
 
   get size(): number {
@@ -116,24 +125,29 @@ class ReflectorStore<K> implements Store<K> {
 
 class ReflectorWriter<K> implements Writer<K> {
   readonly store: ReflectorStore<K>;
-  private buffer: Map<string, K> | undefined;
+  private buffer: ObjectIndex<K> | undefined;
   private readonly transform: ((object: K) => K) | undefined;
-  private readonly keyOf: (object: K) => string | undefined;
+  private readonly newIndex: () => ObjectIndex<K>;
 
   constructor(config: StoreConfig<K>) {
-    this.store = new ReflectorStore<K>();
+    const key = config.key;
+    // The default key needs no key string per object (see namespacedIndex).
+    this.newIndex =
+      key === undefined
+        ? () => namespacedIndex<KubeObject>() as unknown as ObjectIndex<K>
+        : () => keyedIndex(key);
+    this.store = new ReflectorStore<K>(this.newIndex());
     this.transform = config.transform;
-    this.keyOf = config.key ?? (objectKey as (object: K) => string | undefined);
   }
 
   apply(event: WatcherEvent<K>): void {
     switch (event.type) {
       case 'Init':
-        this.buffer = new Map();
+        this.buffer = this.newIndex();
         return;
       case 'InitApply':
         // An InitApply without Init (a stream joined mid-list) starts the buffer itself.
-        this.put((this.buffer ??= new Map()), event.object, false);
+        this.put((this.buffer ??= this.newIndex()), event.object, false);
         return;
       case 'InitDone':
         this.swap();
@@ -147,44 +161,36 @@ class ReflectorWriter<K> implements Writer<K> {
     }
   }
 
-  private put(target: Map<string, K>, received: K, notify: boolean): void {
+  private put(target: ObjectIndex<K>, received: K, notify: boolean): void {
     const object = this.transform ? this.transform(received) : received;
-    const key = this.keyOf(object);
-    if (key === undefined) return;
     if (notify && this.store.changeSubject.observed) {
-      const previous = target.get(key);
-      target.set(key, object);
-      this.store.changeSubject.next({ type: 'Applied', object, previous });
+      const previous = target.getSame(object);
+      if (target.set(object)) this.store.changeSubject.next({ type: 'Applied', object, previous });
     } else {
-      target.set(key, object);
+      target.set(object);
     }
   }
 
   private remove(object: K): void {
-    const key = this.keyOf(object);
-    if (key === undefined) return;
     if (this.buffer) {
-      this.buffer.delete(key);
+      this.buffer.delete(object);
       return;
     }
-    const objects = this.store.objects;
-    const existing = objects.get(key);
-    if (existing === undefined) return;
-    objects.delete(key);
-    if (this.store.changeSubject.observed) {
+    const existing = this.store.objects.delete(object);
+    if (existing !== undefined && this.store.changeSubject.observed) {
       this.store.changeSubject.next({ type: 'Deleted', object: existing });
     }
   }
 
   private swap(): void {
-    const next = this.buffer ?? new Map<string, K>();
+    const next = this.buffer ?? this.newIndex();
     this.buffer = undefined;
     const store = this.store;
     const previous = store.objects;
     store.objects = next;
     if (store.changeSubject.observed) {
       const removed: K[] = [];
-      for (const [key, object] of previous) if (!next.has(key)) removed.push(object);
+      for (const object of previous.list()) if (!next.hasSame(object)) removed.push(object);
       store.changeSubject.next({ type: 'Resynced', size: next.size, removed });
     }
     if (!store.isReady) {
