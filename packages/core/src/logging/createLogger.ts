@@ -1,4 +1,5 @@
-import winston from 'winston';
+import { createRequire } from 'node:module';
+import type winston from 'winston';
 
 import type { ErrorDescription } from './describeError.js';
 import type { Logger } from './logger.js';
@@ -39,7 +40,16 @@ export interface LoggerConfig {
   isTTY?: boolean;
 }
 
-const LEVELS = Object.keys(winston.config.npm.levels);
+// winston (and its formats and transports, about 1 MB of heap and some milliseconds of start-up)
+// is loaded when the first logger is created, not when kube-rx is imported: an application that
+// never logs through kube-rx's default logger, or passes its own, does not pay for it.
+const require = createRequire(import.meta.url);
+type Winston = typeof winston;
+let loaded: Winston | undefined;
+function loadWinston(): Winston {
+  loaded ??= require('winston') as Winston;
+  return loaded;
+}
 
 /**
  * Creates kube-rx's default {@link Logger}, on winston, with its structured conventions: a
@@ -61,6 +71,8 @@ const LEVELS = Object.keys(winston.config.npm.levels);
  * ```
  */
 export function createLogger(config: LoggerConfig = {}): Logger {
+  const winston = loadWinston();
+  const LEVELS = Object.keys(winston.config.npm.levels);
   const level = config.level ?? (process.env['KUBE_RX_LOG_LEVEL'] || 'info');
   if (level !== 'silent' && !LEVELS.includes(level)) {
     throw new TypeError(
@@ -84,7 +96,7 @@ export function createLogger(config: LoggerConfig = {}): Logger {
       defaultMeta,
       format: winston.format.combine(
         winston.format.timestamp(),
-        pretty ? prettyLine(isTTY) : winston.format.json(),
+        pretty ? prettyLine(winston, isTTY) : winston.format.json(),
       ),
       transports: config.transports ?? [new winston.transports.Console()],
     }),
@@ -96,7 +108,7 @@ const RESERVED = new Set(['level', 'message', 'timestamp', 'component']);
 /** Pretty lines stay on one terminal line: longer ones end in `…` (JSON keeps everything). */
 const MAX_PRETTY_LINE = 160;
 
-function prettyLine(colors: boolean): winston.Logform.Format {
+function prettyLine(winston: Winston, colors: boolean): winston.Logform.Format {
   const colorizer = winston.format.colorize();
   return winston.format.printf((info) => {
     const level = colors ? colorizer.colorize(info.level, info.level) : info.level;
