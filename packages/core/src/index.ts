@@ -70,8 +70,8 @@ export type {
 export { Patch } from './client/types.js';
 
 // Custom resources from a schema. TypeBox's builder is re-exported so that schemas and the
-// validator come from the same copy.
-export { Type } from 'typebox';
+// validator come from the same copy; both are loaded on first use.
+export { Type } from './customResource/typeBox.js';
 export type { Static, TSchema, TObject } from 'typebox';
 export { defineCustomResource } from './customResource/defineCustomResource.js';
 export type {

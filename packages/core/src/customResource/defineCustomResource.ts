@@ -1,4 +1,5 @@
-import { Type, type Static, type TObject, type TSchema } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
+import { Type } from './typeBox.js';
 import type { ApiResource } from '../client/apiResource.js';
 import type { CustomResourceDefinition } from '../client/builtinResources.js';
 import type { KubeObject, ObjectMeta } from '../client/types.js';

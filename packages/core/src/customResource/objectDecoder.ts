@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
 import type { ObjectRef } from '../client/objectRef.js';
 import { SerdeError } from '../errors/serdeError.js';
+import { compileSchema } from './typeBox.js';
 
 /**
  * Compiles `schema` once (TypeBox's JIT validator, no schema walking per object) into a decode
@@ -17,7 +17,7 @@ import { SerdeError } from '../errors/serdeError.js';
  * ```
  */
 export function objectDecoder<K>(kind: string, schema: TSchema): (object: unknown) => K {
-  const validator = Compile(schema);
+  const validator = compileSchema(schema);
   return (object: unknown): K => {
     if (validator.Check(object)) return object as K;
     const errors = validator.Errors(object);

@@ -7,13 +7,14 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
 /**
  * Runs `script` as an ES module in a fresh Node process with the repository's sources and prints
- * what it logs; `winstonLoaded()` in the script says whether any winston file is loaded.
+ * what it logs; `loaded(name)` in the script counts the files of package `name` loaded through `require`
+ * (which is how kube-rx loads winston and TypeBox when they are first needed).
  */
 async function runScript(script: string): Promise<string> {
   const prelude = `
     import { createRequire } from 'node:module';
-    const winstonLoaded = () =>
-      Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('/winston/'));
+    const loaded = (name) =>
+      Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('/' + name + '/')).length;
   `;
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -30,8 +31,8 @@ async function runScript(script: string): Promise<string> {
   return stdout.trim();
 }
 
-describe('winston is loaded only when a logger is created', () => {
-  it('importing kube-rx and building a client and a watcher does not load it; createLogger() does', async () => {
+describe('winston and TypeBox are loaded only when used', () => {
+  it('importing kube-rx and building a client and a watcher loads neither; createLogger() and Type / defineCustomResource do', async () => {
     const output = await runScript(`
       import { KubeConfig } from '@kubernetes/client-node';
       import { Api, ConfigMap } from '@kube-rx/core';
@@ -45,18 +46,24 @@ describe('winston is loaded only when a logger is created', () => {
       });
       watcher(Api.namespaced(kubeConfig, ConfigMap, 'default'));
       createStore();
-      console.log('built, loaded', winstonLoaded());
-      const { createLogger } = await import('@kube-rx/core');
+      console.log('built', loaded('winston') > 0, loaded('typebox') > 0);
+      const { createLogger, defineCustomResource, Type } = await import('@kube-rx/core');
       createLogger({ format: 'json', component: 'probe' }).info('hello');
-      console.log('logged, loaded', winstonLoaded());
+      console.log('logged', loaded('winston') > 0, loaded('typebox') > 0);
+      const spec = Type.Object({ size: Type.Integer() });
+      const builder = loaded('typebox');
+      defineCustomResource({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true, spec });
+      console.log('defined', builder > 0, loaded('typebox') > builder);
     `);
     const lines = output.split('\n');
-    expect(lines[0]).toBe('built, loaded false');
+    expect(lines[0]).toBe('built false false');
     expect(JSON.parse(lines[1]!)).toMatchObject({
       level: 'info',
       message: 'hello',
       component: 'probe',
     });
-    expect(lines[2]).toBe('logged, loaded true');
+    expect(lines[2]).toBe('logged true false');
+    // The builder on the first Type call; the compiler (more files) at the first definition.
+    expect(lines[3]).toBe('defined true true');
   }, 90_000);
 });
