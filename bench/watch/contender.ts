@@ -44,17 +44,4 @@ export function benchKubeConfig(url: string): KubeConfig {
   return kubeConfig;
 }
 
-/** A promise with its settle functions, for callbacks that end a phase. */
-export function deferred(): {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-} {
-  let resolve: () => void = () => undefined;
-  let reject: (error: unknown) => void = () => undefined;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred } from './deferred.js';

@@ -1,10 +1,12 @@
 // The floor: the least a list+watch client can do. node:http with a keep-alive agent, one unpaged
 // LIST parsed with one JSON.parse, then the WATCH from its resourceVersion split into lines on the
 // Buffers and one JSON.parse per event, every object into a Map by name. No validation, no error
-// handling beyond failing the run.
+// handling beyond failing the run. It loads no @kubernetes/client-node module (the heap after GC is
+// the floor's own).
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { CONFIGMAPS_PATH, MARKER_NAME } from '../benchObjects.js';
-import { deferred, type ContenderSetup } from '../contender.js';
+import type { ContenderSetup } from '../contender.js';
+import { deferred } from '../deferred.js';
 
 interface Item {
   metadata: { name: string; resourceVersion: string };
