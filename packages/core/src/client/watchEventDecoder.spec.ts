@@ -154,6 +154,46 @@ describe('WatchEventDecoder with onInvalid (bad lines are reported and skipped)'
     expect(truncated.reported).toHaveLength(1);
   });
 
+  it('reports and emits the same, in the same order, wherever the chunks are cut', () => {
+    // Many lines in one chunk (decoded together), blank lines, a malformed line, a whitespace-only
+    // line, multi-byte characters and a last line without its newline.
+    const text =
+      line(events[0]) +
+      '\n' +
+      line(events[1]) +
+      '{"type":"ADDED",\n' +
+      line(events[2]) +
+      ' \n' +
+      line({ type: 'ADDED', object: { kind: 'ConfigMap', metadata: { name: 'é→😀' } } }) +
+      line(events[3]) +
+      JSON.stringify(events[4]);
+    const encoded = new TextEncoder().encode(text);
+    const decode = (chunks: Uint8Array[]) => {
+      // Events and reports in one list, in the order they happen.
+      const out: Array<WatchEvent<unknown> | string> = [];
+      const decoder = new WatchEventDecoder<unknown>({
+        onInvalid: (error) => out.push(`${error.message} | ${error.bodySnippet ?? ''}`),
+      });
+      const emit = (event: WatchEvent<unknown>) => out.push(event);
+      for (const chunk of chunks) decoder.push(chunk, emit);
+      decoder.end(emit);
+      return out;
+    };
+    // Line by line, each line on its own: what any chunking must give.
+    const expected = decode(text.split(/(?<=\n)/).map((part) => new TextEncoder().encode(part)));
+    expect(expected.filter((item) => typeof item === 'string')).toHaveLength(2);
+    expect(expected.filter((item) => typeof item !== 'string')).toHaveLength(6);
+    expect(decode([encoded])).toEqual(expected);
+    for (let split = 0; split <= encoded.length; split++) {
+      expect(decode([encoded.subarray(0, split), encoded.subarray(split)])).toEqual(expected);
+    }
+    for (let size = 1; size <= 64; size++) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < encoded.length; i += size) chunks.push(encoded.subarray(i, i + size));
+      expect(decode(chunks)).toEqual(expected);
+    }
+  });
+
   it('decodes a 2 MB object arriving in 64 KB chunks', () => {
     const big = {
       type: 'ADDED',

@@ -7,10 +7,10 @@ const NEWLINE = 0x0a;
  * Turns the bytes of a WATCH response into {@link WatchEvent}s, one per `\n`-terminated JSON line.
  *
  * Chunks may end anywhere — in the middle of a line or of a multi-byte UTF-8 character. Lines are
- * split on the newline byte (which never occurs inside a UTF-8 sequence), so each line is decoded
- * from bytes to text once and `JSON.parse`d once, and the parsed object is emitted as is (no
- * copy). Only the unterminated tail of a chunk is kept (as a view on it, copied once when the
- * line completes).
+ * split on the newline byte (which never occurs inside a UTF-8 sequence), so the complete lines of
+ * a chunk are decoded from bytes to text once (in one call), each line is `JSON.parse`d once, and
+ * the parsed object is emitted as is (no copy). Only the unterminated tail of a chunk is kept (as a
+ * view on it, copied once when the line completes).
  *
  * A line that is not JSON, not an object with a known `type` and an object `object`, or an
  * ADDED/MODIFIED/DELETED event whose object has no `metadata` or no `metadata.name`, is a
@@ -41,7 +41,7 @@ export class WatchEventDecoder<K> {
     const bytes = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let newline = bytes.indexOf(NEWLINE);
+    const newline = bytes.indexOf(NEWLINE);
     if (newline === -1) {
       this.keep(bytes, 0);
       return;
@@ -58,9 +58,21 @@ export class WatchEventDecoder<K> {
       if (first.length !== 0) this.decodeLine(first, emit);
     }
     let start = newline + 1;
-    while ((newline = bytes.indexOf(NEWLINE, start)) !== -1) {
-      if (newline !== start) this.decodeLine(bytes.toString('utf8', start, newline), emit);
-      start = newline + 1;
+    // The complete lines after the first are decoded to text in one go (newline bytes are
+    // character boundaries, so the text is the same as line by line), then cut into lines: one
+    // decode call and one string per chunk rather than per line, and each line is a slice of it
+    // (JSON.parse copies what it keeps, so the chunk's text is garbage once its lines are parsed).
+    const last = bytes.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      const text = bytes.toString('utf8', start, last);
+      let from = 0;
+      let to: number;
+      while ((to = text.indexOf('\n', from)) !== -1) {
+        if (to !== from) this.decodeLine(text.slice(from, to), emit);
+        from = to + 1;
+      }
+      if (from !== text.length) this.decodeLine(text.slice(from), emit);
+      start = last + 1;
     }
     if (start !== bytes.length) this.keep(bytes, start);
   }
