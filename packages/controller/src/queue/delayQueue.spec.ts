@@ -180,7 +180,7 @@ describe('DelayQueue', () => {
         }
         expect(queue.size).toBe(model.size);
         // Memory stays proportional to the pending keys: idle slots are swept.
-        expect(queue.trackedKeys).toBeLessThanOrEqual(2 * queue.size + 1025);
+        expect(queue.trackedKeys).toBeLessThanOrEqual(3 * queue.size + 1025);
         if (queue.trackedKeys < tracked) swept = true;
         tracked = queue.trackedKeys;
       }
@@ -189,7 +189,7 @@ describe('DelayQueue', () => {
     }
   });
 
-  it('sweeps every idle key once idle keys outnumber pending ones by 1 024', () => {
+  it('sweeps every idle key once idle keys outnumber twice the pending ones by 1 024', () => {
     const queue = new DelayQueue<string>(0, Infinity);
     for (let i = 0; i < 5000; i++) queue.schedule(`k${i}`, `k${i}`, i);
     let taken = 0;
@@ -198,11 +198,13 @@ describe('DelayQueue', () => {
       tracked = queue.trackedKeys;
       expect(queue.take()).toBe(`k${taken++}`);
     }
-    // The sweep came with the take that made idle keys exceed size + 1024, and left only pending.
+    // The sweep came with the take that made idle keys exceed 2 × size + 1024, and left only
+    // pending keys.
     const size = queue.size;
     expect(taken).toBe(5000 - size);
-    expect(taken).toBeGreaterThan(size + 1024);
-    expect(taken - 1).toBeLessThanOrEqual(size + 1 + 1024);
+    expect(taken).toBe(3675);
+    expect(taken).toBeGreaterThan(2 * size + 1024);
+    expect(taken - 1).toBeLessThanOrEqual(2 * (size + 1) + 1024);
     expect(queue.trackedKeys).toBe(size);
     expect(queue.isTracked('k0')).toBe(false);
     expect(queue.isTracked(`k${taken - 1}`)).toBe(false);

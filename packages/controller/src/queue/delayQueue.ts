@@ -1,6 +1,11 @@
 import { IndexedHeap } from './indexedHeap.js';
 
-/** Idle (taken, not yet swept) slots allowed beyond the number of pending ones. */
+/**
+ * Idle (taken, not yet swept) slots allowed: `IDLE_FACTOR` times the pending ones, plus
+ * `IDLE_SLACK`, so that a queue whose keys come back soon after they are emitted (a controller's
+ * keys do) is not swept over and over, and a small queue is not swept at all.
+ */
+const IDLE_FACTOR = 2;
 const IDLE_SLACK = 1024;
 
 /**
@@ -20,8 +25,9 @@ const IDLE_SLACK = 1024;
  *
  * A taken key keeps its slot (idle, its message dropped) until a sweep, so that a key requested
  * again soon — the common case for a controller — costs one map lookup instead of a delete and
- * an insert. A sweep frees every idle slot once idle slots outnumber pending ones by
- * {@link IDLE_SLACK}, which keeps memory O(pending keys) and costs O(1) per take amortised.
+ * an insert. A sweep frees every idle slot once idle slots outnumber twice the pending ones by
+ * {@link IDLE_SLACK} ({@link IDLE_FACTOR}), which keeps memory O(pending keys) — at most
+ * `3 × pending + 1 025` keys are tracked — and costs O(1) per take amortised.
  *
  * @internal
  * @example
@@ -37,12 +43,14 @@ export class DelayQueue<T> {
   // Pending and idle keys live in numbered slots: key → slot in the map, the rest in arrays by
   // slot. A slot is pending while it is in the heap.
   readonly #slotOf = new Map<string, number>();
+  /** Per slot: its key, `undefined` once freed (lets a sweep walk slots instead of the map). */
+  #keys: Array<string | undefined> = [];
   /** Slots handed out so far (free ones included). */
   #slots = 0;
   #messages: Array<T | undefined> = [];
   /** Per slot: latest time debouncing may push it to (earliest winning runAt + maxDebounce). */
   #deadlines = new Float64Array(64);
-  /** Per slot: current due time (mirrors the heap, read without a heap lookup). */
+  /** Per slot: current due time, NaN when not pending (mirrors the heap, read without a heap lookup). */
   #dueAt = new Float64Array(64);
   readonly #freeSlots: number[] = [];
   readonly #heap = new IndexedHeap();
@@ -70,7 +78,7 @@ export class DelayQueue<T> {
     return this.#heap.size;
   }
 
-  /** Keys with a slot, pending or idle: at most `2 × size + IDLE_SLACK` (for tests). */
+  /** Keys with a slot, pending or idle: at most `3 × size + IDLE_SLACK + 1` (for tests). */
   get trackedKeys(): number {
     return this.#slotOf.size;
   }
@@ -136,7 +144,7 @@ export class DelayQueue<T> {
     // Drop the reference so that an emitted message can be collected; the key stays, idle.
     this.#messages[slot] = undefined;
     this.#dueAt[slot] = NaN;
-    if (++this.#idle > this.#heap.size + IDLE_SLACK) this.#sweep();
+    if (++this.#idle > IDLE_FACTOR * this.#heap.size + IDLE_SLACK) this.#sweep();
     return message;
   }
 
@@ -146,22 +154,26 @@ export class DelayQueue<T> {
     this.#slotOf.clear();
     this.#slots = 0;
     this.#messages = [];
+    this.#keys = [];
     this.#freeSlots.length = 0;
     this.#idle = 0;
   }
 
   /**
-   * Frees every idle slot, walking the key map (no per-slot key array is kept for it) and
-   * stopping once none is left idle.
+   * Frees every idle slot (due time NaN, key still held), walking the slots in order —
+   * sequential reads, no map iteration — and stopping once none is left idle.
    */
   #sweep(): void {
-    const heap = this.#heap;
+    const keys = this.#keys;
+    const dueAt = this.#dueAt;
     const slotOf = this.#slotOf;
-    for (const [key, slot] of slotOf) {
-      if (this.#idle === 0) break;
-      if (!heap.has(slot)) {
+    const freeSlots = this.#freeSlots;
+    for (let slot = 0; slot < this.#slots && this.#idle > 0; slot++) {
+      const key = keys[slot];
+      if (key !== undefined && dueAt[slot] !== dueAt[slot]) {
         slotOf.delete(key);
-        this.#freeSlots.push(slot);
+        keys[slot] = undefined;
+        freeSlots.push(slot);
         this.#idle--;
       }
     }
@@ -177,6 +189,7 @@ export class DelayQueue<T> {
       this.#messages[slot] = message;
     }
     this.#slotOf.set(key, slot);
+    this.#keys[slot] = key;
     return slot;
   }
 
