@@ -132,14 +132,30 @@ describe('DelayQueue', () => {
   });
 
   it('matches a naive model under random requests and takes, reusing slots', () => {
-    for (const [debounce, maxDebounce, keyCount, steps, scheduleShare] of [
-      [0, Infinity, 30, 5000, 0.7],
-      [5, 12, 30, 5000, 0.7],
+    // Times within 50 ms stay in the front's window; times spread over 20 s, fractional times
+    // and infinite ones also go through the heap, and move between the two.
+    const near = (random: () => number): number => Math.floor(random() * 50);
+    const spread = (random: () => number): number => {
+      const roll = random();
+      if (roll < 0.02) return Infinity;
+      if (roll < 0.04) return -Infinity;
+      if (roll < 0.5) return Math.floor(random() * 20_000);
+      return Math.round(random() * 8000) / 4;
+    };
+    for (const [debounce, maxDebounce, keyCount, steps, scheduleShare, times] of [
+      [0, Infinity, 30, 5000, 0.7, near],
+      [5, 12, 30, 5000, 0.7, near],
+      [0, Infinity, 30, 5000, 0.7, spread],
+      [5, 12, 30, 5000, 0.7, spread],
       // Enough keys, and takes, for idle slots to be swept, several times.
-      [0, Infinity, 2000, 12_000, 0.5],
-      [5, 12, 2000, 12_000, 0.5],
+      [0, Infinity, 2000, 12_000, 0.5, near],
+      [5, 12, 2000, 12_000, 0.5, near],
+      [0, Infinity, 2000, 12_000, 0.5, spread],
     ] as const) {
-      const random = seeded(debounce + keyCount);
+      const random = seeded(debounce + keyCount + (times === spread ? 1 : 0));
+      // Unbounded debouncing has no deadline (-Infinity + Infinity would be NaN).
+      const deadlineOf = (runAt: number): number =>
+        maxDebounce === Infinity ? Infinity : runAt + maxDebounce;
       const queue = new DelayQueue<string>(debounce, maxDebounce);
       // key → { message, dueAt, deadline, seq }
       const model = new Map<
@@ -152,14 +168,14 @@ describe('DelayQueue', () => {
       for (let i = 0; i < steps; i++) {
         if (random() < scheduleShare) {
           const key = `k${Math.floor(random() * keyCount)}`;
-          const runAt = Math.floor(random() * 50);
+          const runAt = times(random);
           const message = `${key}#${i}`;
           const entry = model.get(key);
           let dueAt = runAt + debounce;
           if (entry === undefined) {
-            model.set(key, { message, dueAt, deadline: runAt + maxDebounce, seq: seq++ });
+            model.set(key, { message, dueAt, deadline: deadlineOf(runAt), seq: seq++ });
           } else if (runAt <= entry.dueAt) {
-            entry.deadline = Math.min(entry.deadline, runAt + maxDebounce);
+            entry.deadline = Math.min(entry.deadline, deadlineOf(runAt));
             dueAt = Math.min(dueAt, entry.deadline);
             entry.message = message;
             if (dueAt !== entry.dueAt) {

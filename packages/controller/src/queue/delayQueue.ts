@@ -1,4 +1,5 @@
 import { IndexedHeap } from './indexedHeap.js';
+import { TimeBuckets } from './timeBuckets.js';
 
 /**
  * Idle (taken, not yet swept) slots allowed: `IDLE_FACTOR` times the pending ones, plus
@@ -10,7 +11,11 @@ const IDLE_SLACK = 1024;
 
 /**
  * The data structure behind `scheduler()`: at most one entry per key, ordered by the time it is
- * due, in an {@link IndexedHeap} so that there is a single "next due" time for the whole queue.
+ * due, so that there is a single "next due" time for the whole queue. Entries due within a few
+ * seconds of the earliest — nearly all of a controller's — sit in {@link TimeBuckets} (1 ms
+ * buckets, O(1) to add, move and take); the rest (far-off or parked requeues) in an
+ * {@link IndexedHeap}. `take` returns the smaller of both heads, so the order is exact whichever
+ * holds an entry.
  *
  * Scheduling rules (kube-runtime's, plus an optional bound on debouncing):
  * - a request for a new key is due at `runAt + debounce`;
@@ -41,7 +46,7 @@ const IDLE_SLACK = 1024;
  */
 export class DelayQueue<T> {
   // Pending and idle keys live in numbered slots: key → slot in the map, the rest in arrays by
-  // slot. A slot is pending while it is in the heap.
+  // slot. A slot is pending while it is in the front or the heap (its due time is not NaN).
   readonly #slotOf = new Map<string, number>();
   /** Per slot: its key, `undefined` once freed (lets a sweep walk slots instead of the map). */
   #keys: Array<string | undefined> = [];
@@ -50,10 +55,15 @@ export class DelayQueue<T> {
   #messages: Array<T | undefined> = [];
   /** Per slot: latest time debouncing may push it to (earliest winning runAt + maxDebounce). */
   #deadlines = new Float64Array(64);
-  /** Per slot: current due time, NaN when not pending (mirrors the heap, read without a heap lookup). */
+  /** Per slot: current due time, NaN when not pending (read without a front or heap lookup). */
   #dueAt = new Float64Array(64);
   readonly #freeSlots: number[] = [];
+  /** Pending slots due within a few seconds of the earliest: the common case, cheap to pop. */
+  readonly #front = new TimeBuckets();
+  /** Every other pending slot (far-off and parked requeues, non-finite times). */
   readonly #heap = new IndexedHeap();
+  /** Per slot: 1 while pending in the front, 0 otherwise. */
+  #inFront = new Uint8Array(64);
   readonly #debounce: number;
   readonly #maxDebounce: number;
   /** Whether debouncing is bounded (`maxDebounce` finite): only then are deadlines kept. */
@@ -75,7 +85,7 @@ export class DelayQueue<T> {
 
   /** Number of pending keys. */
   get size(): number {
-    return this.#heap.size;
+    return this.#front.size + this.#heap.size;
   }
 
   /** Keys with a slot, pending or idle: at most `3 × size + IDLE_SLACK + 1` (for tests). */
@@ -91,7 +101,7 @@ export class DelayQueue<T> {
   /** Whether a key is pending. */
   has(key: string): boolean {
     const slot = this.#slotOf.get(key);
-    return slot !== undefined && this.#heap.has(slot);
+    return slot !== undefined && this.#dueAt[slot] === this.#dueAt[slot];
   }
 
   /**
@@ -110,7 +120,7 @@ export class DelayQueue<T> {
       }
       if (this.#bounded) this.#deadlines[slot] = runAt + this.#maxDebounce;
       this.#dueAt[slot] = dueAt;
-      this.#heap.push(slot, dueAt, this.#seq++);
+      this.#insert(slot, dueAt);
       return dueAt;
     }
     if (runAt > currentDueAt) return currentDueAt;
@@ -123,14 +133,16 @@ export class DelayQueue<T> {
     this.#messages[slot!] = message;
     if (dueAt !== currentDueAt) {
       this.#dueAt[slot!] = dueAt;
-      this.#heap.update(slot!, dueAt, this.#seq++);
+      this.#move(slot!, dueAt);
     }
     return dueAt;
   }
 
   /** Due time of the earliest entry, `Infinity` when the queue is empty. */
   nextRunAt(): number {
-    return this.#heap.peekTime();
+    const front = this.#front.peekTime();
+    const heap = this.#heap.peekTime();
+    return front < heap ? front : heap;
   }
 
   /**
@@ -138,19 +150,28 @@ export class DelayQueue<T> {
    * first: on an empty queue this throws a `RangeError`.
    */
   take(): T {
-    const slot = this.#heap.pop();
+    const front = this.#front;
+    const heap = this.#heap;
+    const frontTime = front.peekTime();
+    const heapTime = heap.peekTime();
+    const fromFront =
+      frontTime < heapTime || (frontTime === heapTime && front.peekSeq() < heap.peekSeq());
+    const slot = fromFront ? front.pop() : heap.pop();
     if (slot < 0) throw new RangeError('DelayQueue is empty');
+    this.#inFront[slot] = 0;
     const message = this.#messages[slot] as T;
     // Drop the reference so that an emitted message can be collected; the key stays, idle.
     this.#messages[slot] = undefined;
     this.#dueAt[slot] = NaN;
-    if (++this.#idle > IDLE_FACTOR * this.#heap.size + IDLE_SLACK) this.#sweep();
+    if (++this.#idle > IDLE_FACTOR * this.size + IDLE_SLACK) this.#sweep();
     return message;
   }
 
   /** Drops every entry. */
   clear(): void {
+    this.#front.clear();
     this.#heap.clear();
+    this.#inFront.fill(0);
     this.#slotOf.clear();
     this.#slots = 0;
     this.#messages = [];
@@ -193,8 +214,35 @@ export class DelayQueue<T> {
     return slot;
   }
 
+  /** Puts a slot that is not pending where its due time belongs, with a new arrival number. */
+  #insert(slot: number, dueAt: number): void {
+    if (this.#front.accepts(dueAt)) {
+      this.#front.insert(slot, dueAt, this.#seq++);
+      this.#inFront[slot] = 1;
+    } else {
+      this.#heap.push(slot, dueAt, this.#seq++);
+    }
+  }
+
+  /** Gives a pending slot a new due time (and arrival number). */
+  #move(slot: number, dueAt: number): void {
+    if (this.#inFront[slot] === 1) {
+      this.#front.remove(slot);
+      this.#inFront[slot] = 0;
+      this.#insert(slot, dueAt);
+    } else if (this.#front.accepts(dueAt)) {
+      this.#heap.remove(slot);
+      this.#insert(slot, dueAt);
+    } else {
+      this.#heap.update(slot, dueAt, this.#seq++);
+    }
+  }
+
   #grow(): void {
     const capacity = this.#dueAt.length * 2;
+    const inFront = new Uint8Array(capacity);
+    inFront.set(this.#inFront);
+    this.#inFront = inFront;
     const deadlines = new Float64Array(capacity);
     deadlines.set(this.#deadlines);
     this.#deadlines = deadlines;
