@@ -67,9 +67,9 @@ export interface SchedulerConfig<T> {
  * - **Debounce** (`debounce`, optional `maxDebounce`): see {@link SchedulerConfig.debounce}.
  * - **Due requests are emitted synchronously** when they arrive (with `debounce: 0`), so a burst
  *   of "now" requests for one key is *not* collapsed unless you set a debounce.
- * - **One timer for the whole queue**: pending keys live in a map plus an indexed 4-ary heap;
- *   only the earliest due time holds a timer on the `scheduler`. 100 000 pending keys cost
- *   memory, not timers.
+ * - **One timer for the whole queue**: pending keys live in a map plus 1 ms buckets for keys due
+ *   within seconds and an indexed 4-ary heap for the rest; only the earliest due time holds a
+ *   timer on the `scheduler`. 100 000 pending keys cost memory, not timers.
  * - Once emitted, a key is no longer pending: a new request schedules it again.
  * - Source errors pass through at once (pending messages are dropped); source completion: see
  *   {@link SchedulerConfig.drainOnComplete}. A message without a derivable key, or a request

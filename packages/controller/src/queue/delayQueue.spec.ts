@@ -132,14 +132,30 @@ describe('DelayQueue', () => {
   });
 
   it('matches a naive model under random requests and takes, reusing slots', () => {
-    for (const [debounce, maxDebounce, keyCount, steps, scheduleShare] of [
-      [0, Infinity, 30, 5000, 0.7],
-      [5, 12, 30, 5000, 0.7],
+    // Times within 50 ms stay in the front's window; times spread over 20 s, fractional times
+    // and infinite ones also go through the heap, and move between the two.
+    const near = (random: () => number): number => Math.floor(random() * 50);
+    const spread = (random: () => number): number => {
+      const roll = random();
+      if (roll < 0.02) return Infinity;
+      if (roll < 0.04) return -Infinity;
+      if (roll < 0.5) return Math.floor(random() * 20_000);
+      return Math.round(random() * 8000) / 4;
+    };
+    for (const [debounce, maxDebounce, keyCount, steps, scheduleShare, times] of [
+      [0, Infinity, 30, 5000, 0.7, near],
+      [5, 12, 30, 5000, 0.7, near],
+      [0, Infinity, 30, 5000, 0.7, spread],
+      [5, 12, 30, 5000, 0.7, spread],
       // Enough keys, and takes, for idle slots to be swept, several times.
-      [0, Infinity, 2000, 12_000, 0.5],
-      [5, 12, 2000, 12_000, 0.5],
+      [0, Infinity, 2000, 12_000, 0.5, near],
+      [5, 12, 2000, 12_000, 0.5, near],
+      [0, Infinity, 2000, 12_000, 0.5, spread],
     ] as const) {
-      const random = seeded(debounce + keyCount);
+      const random = seeded(debounce + keyCount + (times === spread ? 1 : 0));
+      // Unbounded debouncing has no deadline (-Infinity + Infinity would be NaN).
+      const deadlineOf = (runAt: number): number =>
+        maxDebounce === Infinity ? Infinity : runAt + maxDebounce;
       const queue = new DelayQueue<string>(debounce, maxDebounce);
       // key → { message, dueAt, deadline, seq }
       const model = new Map<
@@ -152,14 +168,14 @@ describe('DelayQueue', () => {
       for (let i = 0; i < steps; i++) {
         if (random() < scheduleShare) {
           const key = `k${Math.floor(random() * keyCount)}`;
-          const runAt = Math.floor(random() * 50);
+          const runAt = times(random);
           const message = `${key}#${i}`;
           const entry = model.get(key);
           let dueAt = runAt + debounce;
           if (entry === undefined) {
-            model.set(key, { message, dueAt, deadline: runAt + maxDebounce, seq: seq++ });
+            model.set(key, { message, dueAt, deadline: deadlineOf(runAt), seq: seq++ });
           } else if (runAt <= entry.dueAt) {
-            entry.deadline = Math.min(entry.deadline, runAt + maxDebounce);
+            entry.deadline = Math.min(entry.deadline, deadlineOf(runAt));
             dueAt = Math.min(dueAt, entry.deadline);
             entry.message = message;
             if (dueAt !== entry.dueAt) {
@@ -180,7 +196,7 @@ describe('DelayQueue', () => {
         }
         expect(queue.size).toBe(model.size);
         // Memory stays proportional to the pending keys: idle slots are swept.
-        expect(queue.trackedKeys).toBeLessThanOrEqual(2 * queue.size + 1025);
+        expect(queue.trackedKeys).toBeLessThanOrEqual(3 * queue.size + 1025);
         if (queue.trackedKeys < tracked) swept = true;
         tracked = queue.trackedKeys;
       }
@@ -189,7 +205,7 @@ describe('DelayQueue', () => {
     }
   });
 
-  it('sweeps every idle key once idle keys outnumber pending ones by 1 024', () => {
+  it('sweeps every idle key once idle keys outnumber twice the pending ones by 1 024', () => {
     const queue = new DelayQueue<string>(0, Infinity);
     for (let i = 0; i < 5000; i++) queue.schedule(`k${i}`, `k${i}`, i);
     let taken = 0;
@@ -198,11 +214,13 @@ describe('DelayQueue', () => {
       tracked = queue.trackedKeys;
       expect(queue.take()).toBe(`k${taken++}`);
     }
-    // The sweep came with the take that made idle keys exceed size + 1024, and left only pending.
+    // The sweep came with the take that made idle keys exceed 2 × size + 1024, and left only
+    // pending keys.
     const size = queue.size;
     expect(taken).toBe(5000 - size);
-    expect(taken).toBeGreaterThan(size + 1024);
-    expect(taken - 1).toBeLessThanOrEqual(size + 1 + 1024);
+    expect(taken).toBe(3675);
+    expect(taken).toBeGreaterThan(2 * size + 1024);
+    expect(taken - 1).toBeLessThanOrEqual(2 * (size + 1) + 1024);
     expect(queue.trackedKeys).toBe(size);
     expect(queue.isTracked('k0')).toBe(false);
     expect(queue.isTracked(`k${taken - 1}`)).toBe(false);

@@ -1,11 +1,21 @@
 import { IndexedHeap } from './indexedHeap.js';
+import { TimeBuckets } from './timeBuckets.js';
 
-/** Idle (taken, not yet swept) slots allowed beyond the number of pending ones. */
+/**
+ * Idle (taken, not yet swept) slots allowed: `IDLE_FACTOR` times the pending ones, plus
+ * `IDLE_SLACK`, so that a queue whose keys come back soon after they are emitted (a controller's
+ * keys do) is not swept over and over, and a small queue is not swept at all.
+ */
+const IDLE_FACTOR = 2;
 const IDLE_SLACK = 1024;
 
 /**
  * The data structure behind `scheduler()`: at most one entry per key, ordered by the time it is
- * due, in an {@link IndexedHeap} so that there is a single "next due" time for the whole queue.
+ * due, so that there is a single "next due" time for the whole queue. Entries due within a few
+ * seconds of the earliest — nearly all of a controller's — sit in {@link TimeBuckets} (1 ms
+ * buckets, O(1) to add, move and take); the rest (far-off or parked requeues) in an
+ * {@link IndexedHeap}. `take` returns the smaller of both heads, so the order is exact whichever
+ * holds an entry.
  *
  * Scheduling rules (kube-runtime's, plus an optional bound on debouncing):
  * - a request for a new key is due at `runAt + debounce`;
@@ -20,8 +30,9 @@ const IDLE_SLACK = 1024;
  *
  * A taken key keeps its slot (idle, its message dropped) until a sweep, so that a key requested
  * again soon — the common case for a controller — costs one map lookup instead of a delete and
- * an insert. A sweep frees every idle slot once idle slots outnumber pending ones by
- * {@link IDLE_SLACK}, which keeps memory O(pending keys) and costs O(1) per take amortised.
+ * an insert. A sweep frees every idle slot once idle slots outnumber twice the pending ones by
+ * {@link IDLE_SLACK} ({@link IDLE_FACTOR}), which keeps memory O(pending keys) — at most
+ * `3 × pending + 1 025` keys are tracked — and costs O(1) per take amortised.
  *
  * @internal
  * @example
@@ -35,17 +46,24 @@ const IDLE_SLACK = 1024;
  */
 export class DelayQueue<T> {
   // Pending and idle keys live in numbered slots: key → slot in the map, the rest in arrays by
-  // slot. A slot is pending while it is in the heap.
+  // slot. A slot is pending while it is in the front or the heap (its due time is not NaN).
   readonly #slotOf = new Map<string, number>();
+  /** Per slot: its key, `undefined` once freed (lets a sweep walk slots instead of the map). */
+  #keys: Array<string | undefined> = [];
   /** Slots handed out so far (free ones included). */
   #slots = 0;
   #messages: Array<T | undefined> = [];
   /** Per slot: latest time debouncing may push it to (earliest winning runAt + maxDebounce). */
   #deadlines = new Float64Array(64);
-  /** Per slot: current due time (mirrors the heap, read without a heap lookup). */
+  /** Per slot: current due time, NaN when not pending (read without a front or heap lookup). */
   #dueAt = new Float64Array(64);
   readonly #freeSlots: number[] = [];
+  /** Pending slots due within a few seconds of the earliest: the common case, cheap to pop. */
+  readonly #front = new TimeBuckets();
+  /** Every other pending slot (far-off and parked requeues, non-finite times). */
   readonly #heap = new IndexedHeap();
+  /** Per slot: 1 while pending in the front, 0 otherwise. */
+  #inFront = new Uint8Array(64);
   readonly #debounce: number;
   readonly #maxDebounce: number;
   /** Whether debouncing is bounded (`maxDebounce` finite): only then are deadlines kept. */
@@ -67,10 +85,10 @@ export class DelayQueue<T> {
 
   /** Number of pending keys. */
   get size(): number {
-    return this.#heap.size;
+    return this.#front.size + this.#heap.size;
   }
 
-  /** Keys with a slot, pending or idle: at most `2 × size + IDLE_SLACK` (for tests). */
+  /** Keys with a slot, pending or idle: at most `3 × size + IDLE_SLACK + 1` (for tests). */
   get trackedKeys(): number {
     return this.#slotOf.size;
   }
@@ -83,7 +101,7 @@ export class DelayQueue<T> {
   /** Whether a key is pending. */
   has(key: string): boolean {
     const slot = this.#slotOf.get(key);
-    return slot !== undefined && this.#heap.has(slot);
+    return slot !== undefined && this.#dueAt[slot] === this.#dueAt[slot];
   }
 
   /**
@@ -102,7 +120,7 @@ export class DelayQueue<T> {
       }
       if (this.#bounded) this.#deadlines[slot] = runAt + this.#maxDebounce;
       this.#dueAt[slot] = dueAt;
-      this.#heap.push(slot, dueAt, this.#seq++);
+      this.#insert(slot, dueAt);
       return dueAt;
     }
     if (runAt > currentDueAt) return currentDueAt;
@@ -115,14 +133,16 @@ export class DelayQueue<T> {
     this.#messages[slot!] = message;
     if (dueAt !== currentDueAt) {
       this.#dueAt[slot!] = dueAt;
-      this.#heap.update(slot!, dueAt, this.#seq++);
+      this.#move(slot!, dueAt);
     }
     return dueAt;
   }
 
   /** Due time of the earliest entry, `Infinity` when the queue is empty. */
   nextRunAt(): number {
-    return this.#heap.peekTime();
+    const front = this.#front.peekTime();
+    const heap = this.#heap.peekTime();
+    return front < heap ? front : heap;
   }
 
   /**
@@ -130,38 +150,51 @@ export class DelayQueue<T> {
    * first: on an empty queue this throws a `RangeError`.
    */
   take(): T {
-    const slot = this.#heap.pop();
+    const front = this.#front;
+    const heap = this.#heap;
+    const frontTime = front.peekTime();
+    const heapTime = heap.peekTime();
+    const fromFront =
+      frontTime < heapTime || (frontTime === heapTime && front.peekSeq() < heap.peekSeq());
+    const slot = fromFront ? front.pop() : heap.pop();
     if (slot < 0) throw new RangeError('DelayQueue is empty');
+    this.#inFront[slot] = 0;
     const message = this.#messages[slot] as T;
     // Drop the reference so that an emitted message can be collected; the key stays, idle.
     this.#messages[slot] = undefined;
     this.#dueAt[slot] = NaN;
-    if (++this.#idle > this.#heap.size + IDLE_SLACK) this.#sweep();
+    if (++this.#idle > IDLE_FACTOR * this.size + IDLE_SLACK) this.#sweep();
     return message;
   }
 
   /** Drops every entry. */
   clear(): void {
+    this.#front.clear();
     this.#heap.clear();
+    this.#inFront.fill(0);
     this.#slotOf.clear();
     this.#slots = 0;
     this.#messages = [];
+    this.#keys = [];
     this.#freeSlots.length = 0;
     this.#idle = 0;
   }
 
   /**
-   * Frees every idle slot, walking the key map (no per-slot key array is kept for it) and
-   * stopping once none is left idle.
+   * Frees every idle slot (due time NaN, key still held), walking the slots in order —
+   * sequential reads, no map iteration — and stopping once none is left idle.
    */
   #sweep(): void {
-    const heap = this.#heap;
+    const keys = this.#keys;
+    const dueAt = this.#dueAt;
     const slotOf = this.#slotOf;
-    for (const [key, slot] of slotOf) {
-      if (this.#idle === 0) break;
-      if (!heap.has(slot)) {
+    const freeSlots = this.#freeSlots;
+    for (let slot = 0; slot < this.#slots && this.#idle > 0; slot++) {
+      const key = keys[slot];
+      if (key !== undefined && dueAt[slot] !== dueAt[slot]) {
         slotOf.delete(key);
-        this.#freeSlots.push(slot);
+        keys[slot] = undefined;
+        freeSlots.push(slot);
         this.#idle--;
       }
     }
@@ -177,11 +210,39 @@ export class DelayQueue<T> {
       this.#messages[slot] = message;
     }
     this.#slotOf.set(key, slot);
+    this.#keys[slot] = key;
     return slot;
+  }
+
+  /** Puts a slot that is not pending where its due time belongs, with a new arrival number. */
+  #insert(slot: number, dueAt: number): void {
+    if (this.#front.accepts(dueAt)) {
+      this.#front.insert(slot, dueAt, this.#seq++);
+      this.#inFront[slot] = 1;
+    } else {
+      this.#heap.push(slot, dueAt, this.#seq++);
+    }
+  }
+
+  /** Gives a pending slot a new due time (and arrival number). */
+  #move(slot: number, dueAt: number): void {
+    if (this.#inFront[slot] === 1) {
+      this.#front.remove(slot);
+      this.#inFront[slot] = 0;
+      this.#insert(slot, dueAt);
+    } else if (this.#front.accepts(dueAt)) {
+      this.#heap.remove(slot);
+      this.#insert(slot, dueAt);
+    } else {
+      this.#heap.update(slot, dueAt, this.#seq++);
+    }
   }
 
   #grow(): void {
     const capacity = this.#dueAt.length * 2;
+    const inFront = new Uint8Array(capacity);
+    inFront.set(this.#inFront);
+    this.#inFront = inFront;
     const deadlines = new Float64Array(capacity);
     deadlines.set(this.#deadlines);
     this.#deadlines = deadlines;

@@ -54,6 +54,11 @@ export class IndexedHeap {
     return this.#size === 0 ? Infinity : this.#priorities[0]!;
   }
 
+  /** `seq` of the first id, `Infinity` when empty. */
+  peekSeq(): number {
+    return this.#size === 0 ? Infinity : this.#priorities[1]!;
+  }
+
   /** The id with the smallest `(time, seq)`, -1 when empty. */
   peek(): number {
     return this.#size === 0 ? -1 : this.#ids[0]!;
@@ -78,6 +83,18 @@ export class IndexedHeap {
       }
     }
     this.#siftDown(index, id, time, seq);
+  }
+
+  /** Removes an id that is in the heap. */
+  remove(id: number): void {
+    const index = this.#positions[id]!;
+    this.#positions[id] = -1;
+    const last = --this.#size;
+    if (index === last) return;
+    // The last id fills the hole, then moves up or down from there.
+    const movedId = this.#ids[last]!;
+    this.#positions[movedId] = index;
+    this.update(movedId, this.#priorities[2 * last]!, this.#priorities[2 * last + 1]!);
   }
 
   /** Removes the id with the smallest `(time, seq)` and returns it; -1 when empty. */
