@@ -402,6 +402,52 @@ describe('runner', () => {
       expect(completed).toBe(true);
     });
 
+    it('starts what a synchronous run’s consumer requests only after that outcome, without nesting', () => {
+      const requests$ = new Subject<string>();
+      const events: string[] = [];
+      // How many outcome callbacks are on the stack when a run starts: a run started from inside
+      // one would nest (and 20 000 of them would overflow the stack).
+      let inOutcome = 0;
+      let deepest = 0;
+      const total = 20_000;
+      const again = new Set<number>();
+      const requested = new Set<number>();
+      requests$
+        .pipe(
+          runner(
+            (message: string) => {
+              deepest = Math.max(deepest, inOutcome);
+              events.push(`start ${message}`);
+              return message;
+            },
+            { concurrency: 4 },
+          ),
+        )
+        .subscribe((outcome) => {
+          inOutcome += 1;
+          events.push(`done ${outcome.key}`);
+          const n = Number(outcome.key.slice(1));
+          // The same key once more, then the next one: both asked for from inside the outcome.
+          if (n % 2 === 0 && !again.has(n)) {
+            again.add(n);
+            requests$.next(outcome.key);
+          }
+          if (n + 1 < total && !requested.has(n + 1)) {
+            requested.add(n + 1);
+            requests$.next(`k${n + 1}`);
+          }
+          inOutcome -= 1;
+        });
+      requests$.next('k0');
+      const expected: string[] = [];
+      for (let n = 0; n < total; n++) {
+        expected.push(`start k${n}`, `done k${n}`);
+        if (n % 2 === 0) expected.push(`start k${n}`, `done k${n}`);
+      }
+      expect(events).toEqual(expected);
+      expect(deepest).toBe(0);
+    });
+
     it('errors with a TypeError when no key can be derived', () => {
       newTestScheduler().run(({ cold, expectObservable }) => {
         expectObservable(cold<unknown>('a', { a: 42 }).pipe(runner((m) => m))).toBe(

@@ -166,7 +166,7 @@ export function runner<T, R>(
       ): void => {
         if (subscriber.closed) return;
         running.delete(key);
-        if (slots.has(key)) {
+        if (slots.size > 0 && slots.has(key)) {
           waiting.set(key, slots.get(key) as T);
           slots.delete(key);
         }
@@ -187,11 +187,11 @@ export function runner<T, R>(
         }
         // A plain value is a run that is over: no Observable to subscribe, nothing to tear down.
         if (!isObservable(value) && !isPromiseLike(value)) {
-          finish(key, message, Ok(value), startedAt);
+          finish(key, message, new Ok(value), startedAt);
           return;
         }
         const subscription = runOf(value).subscribe({
-          next: (value) => (result = Ok(value)),
+          next: (value) => (result = new Ok(value)),
           error: (error: unknown) => (result = Err(error)),
         });
         if (subscriber.closed) {
@@ -218,7 +218,7 @@ export function runner<T, R>(
         try {
           do {
             pumpAgain = false;
-            if (!ready) break;
+            if (!ready || waiting.size === 0) break;
             for (const [key, message] of waiting) {
               if (running.size >= concurrency || subscriber.closed) break;
               waiting.delete(key);
@@ -258,8 +258,25 @@ export function runner<T, R>(
                 subscriber.error(error);
                 return;
               }
-              if (running.has(key)) slots.set(key, message);
-              else waiting.set(key, message);
+              if (running.has(key)) {
+                slots.set(key, message);
+              } else if (waiting.size === 0 && ready && !pumping && running.size < concurrency) {
+                // Nothing waits ahead of it: it starts at once, as pump() would start it, without
+                // a trip through `waiting`. Inside a pump pass, so that what the run causes
+                // synchronously (its finish, messages pushed by the consumer) is trampolined.
+                pumping = true;
+                try {
+                  start(key, message);
+                } finally {
+                  pumping = false;
+                }
+                if (!pumpAgain) {
+                  if (!subscriber.closed) maybeComplete();
+                  return;
+                }
+              } else {
+                waiting.set(key, message);
+              }
               pump();
             },
             error: (error: unknown) => subscriber.error(error),

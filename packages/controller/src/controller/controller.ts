@@ -646,11 +646,13 @@ export class Controller<K extends KubeObject> {
             : source(scheduler).pipe(backoff(strategy, { scheduler, onError }));
         return source$.pipe(toRequests);
       });
-      return applier(reconcile, errorPolicy, context, store, merge(...requests$), {
+      const results$ = applier(reconcile, errorPolicy, context, store, merge(...requests$), {
         ...applierConfig,
         readiness,
         queueErrors: queueErrors$,
-      }).pipe(finalize(() => untrackCache?.()));
+      });
+      // Without metrics there is nothing to untrack, and no stage to pass every result through.
+      return untrackCache === undefined ? results$ : results$.pipe(finalize(untrackCache));
     });
   }
 }

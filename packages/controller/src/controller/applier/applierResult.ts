@@ -34,7 +34,7 @@ export function applierResult(
     case 'notFound':
       return Err(new ControllerError('ObjectNotFound', { ref, reason }));
     case 'ok':
-      return Ok({ ref: step.ref, action: step.action, reason, durationMs });
+      return new Ok({ ref: step.ref, action: step.action, reason, durationMs });
     case 'failed':
       return Err(
         new ControllerError('ReconcilerFailed', {

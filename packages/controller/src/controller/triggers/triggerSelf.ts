@@ -1,6 +1,6 @@
-import { objectRef, type KubeObject } from '@kube-rx/core';
+import { objectRef, subscribeWithin, type KubeObject } from '@kube-rx/core';
 import { appliedObjects, type WatcherEvent } from '@kube-rx/watcher';
-import { filter, map, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import { ReconcileReason, type ReconcileRequest } from '../reconcileReason.js';
 
 /**
@@ -24,11 +24,19 @@ export function triggerSelf<K extends KubeObject>(): OperatorFunction<
   ReconcileRequest
 > {
   const reason = ReconcileReason.objectUpdated();
-  return (source) =>
-    source.pipe(
-      appliedObjects(),
-      // An object without a name cannot be reconciled (nor stored); the watcher reports it.
-      filter((object) => Boolean(object.metadata?.name)),
-      map((object): ReconcileRequest => ({ ref: objectRef(object), reason })),
+  return (source) => {
+    const objects$ = source.pipe(appliedObjects());
+    // One stage rather than filter + map: it runs once per object of every (re)list.
+    return new Observable<ReconcileRequest>((subscriber) =>
+      subscribeWithin(subscriber, objects$, {
+        next: (object) => {
+          // An object without a name cannot be reconciled (nor stored); the watcher reports it.
+          if (!object.metadata?.name) return;
+          subscriber.next({ ref: objectRef(object), reason });
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
     );
+  };
 }
