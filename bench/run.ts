@@ -1,5 +1,6 @@
 // Runs every bench/*.bench.ts (or those whose name contains the filter argument), one after the
-// other in this process, prints a table and writes bench/results/latest.json.
+// other, each in a fresh Node process (so that no benchmark inherits another's heap, JIT state or
+// leftover work), prints a table and writes bench/results/latest.json.
 //
 //   npm run bench                # all benchmarks
 //   npm run bench -- scheduler   # only bench/*scheduler*.bench.ts
@@ -9,6 +10,7 @@
 // A benchmark file default-exports an async function returning one BenchResult or an array of
 // them. `npm run bench` passes --expose-gc, so benchmarks can call globalThis.gc() to measure
 // retained memory; run.ts also collects garbage between files.
+import { fork } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -100,24 +102,9 @@ async function main(): Promise<void> {
   const outcomes: FileOutcome[] = [];
   for (const file of files) {
     console.log(`running ${file} ...`);
-    collectGarbage();
-    try {
-      const module = (await import(pathToFileURL(join(benchDir, file)).href)) as {
-        default?: unknown;
-      };
-      if (typeof module.default !== 'function') throw new TypeError('no default-exported function');
-      const value = await (module.default as BenchFunction)();
-      outcomes.push({ file, results: Array.isArray(value) ? value : [value] });
-    } catch (error) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      console.error(message);
-      outcomes.push({
-        file,
-        results: [],
-        error: error instanceof Error ? error.message : String(error),
-      });
-      process.exitCode = 1;
-    }
+    const outcome = await runInChild(file);
+    if (outcome.error !== undefined) process.exitCode = 1;
+    outcomes.push(outcome);
   }
 
   console.log('');
@@ -144,4 +131,50 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+/** Runs one benchmark file in a fresh process with this process's Node flags. */
+function runInChild(file: string): Promise<FileOutcome> {
+  return new Promise((resolve) => {
+    let outcome: FileOutcome | undefined;
+    const child = fork(fileURLToPath(import.meta.url), ['--one', file], {
+      execArgv: process.execArgv,
+      stdio: 'inherit',
+    });
+    child.on('message', (message) => {
+      outcome = message as FileOutcome;
+    });
+    child.on('exit', (code, signal) => {
+      resolve(
+        outcome ?? {
+          file,
+          results: [],
+          error: `benchmark process exited with ${signal ?? `code ${String(code)}`}`,
+        },
+      );
+    });
+  });
+}
+
+/** In the child: runs `file`'s default export and sends its outcome to the parent. */
+async function runOne(file: string): Promise<void> {
+  collectGarbage();
+  let outcome: FileOutcome;
+  try {
+    const module = (await import(pathToFileURL(join(benchDir, file)).href)) as {
+      default?: unknown;
+    };
+    if (typeof module.default !== 'function') throw new TypeError('no default-exported function');
+    const value = await (module.default as BenchFunction)();
+    outcome = { file, results: Array.isArray(value) ? value : [value] };
+  } catch (error) {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    outcome = { file, results: [], error: error instanceof Error ? error.message : String(error) };
+  }
+  await new Promise<void>((resolve) => process.send!(outcome, () => resolve()));
+  process.disconnect();
+  // A benchmark that left a handle open must not keep its process (and the whole run) waiting.
+  setTimeout(() => process.exit(0), 1000).unref();
+}
+
+const one = process.argv.indexOf('--one');
+if (one >= 0) await runOne(process.argv[one + 1]!);
+else await main();
