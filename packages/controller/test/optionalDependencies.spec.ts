@@ -1,3 +1,5 @@
+// kube-rx's optional dependencies — winston (logging), TypeBox (custom resource schemas) and
+// prom-client (metrics) — are loaded only by the APIs that need them, checked in fresh processes.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +9,11 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
 /**
  * Runs `script` as an ES module in a fresh Node process with the repository's sources and prints
- * what it logs; `loaded(name)` in the script counts the files of package `name` loaded through `require`
- * (which is how kube-rx loads winston and TypeBox when they are first needed).
+ * what it logs; `loaded(name)` in the script counts the files of package `name` loaded through
+ * `require` (which is how kube-rx loads winston, TypeBox and prom-client when first needed),
+ * with kube-rx's default log level `logLevel`.
  */
-async function runScript(script: string): Promise<string> {
+async function runScript(script: string, logLevel = 'info'): Promise<string> {
   const prelude = `
     import { createRequire } from 'node:module';
     const loaded = (name) =>
@@ -26,7 +29,7 @@ async function runScript(script: string): Promise<string> {
       '-e',
       prelude + script,
     ],
-    { cwd: repoRoot, env: { ...process.env, KUBE_RX_LOG_LEVEL: 'info' }, timeout: 60_000 },
+    { cwd: repoRoot, env: { ...process.env, KUBE_RX_LOG_LEVEL: logLevel }, timeout: 60_000 },
   );
   return stdout.trim();
 }
@@ -65,5 +68,29 @@ describe('winston and TypeBox are loaded only when used', () => {
     expect(lines[2]).toBe('logged true false');
     // The builder on the first Type call; the compiler (more files) at the first definition.
     expect(lines[3]).toBe('defined true true');
+  }, 90_000);
+});
+
+describe('prom-client is loaded only when metrics are used', () => {
+  it('a controller without metrics never loads it; new ControllerMetrics() does', async () => {
+    const output = await runScript(
+      `
+      import { of, lastValueFrom } from 'rxjs';
+      import { Action, applier, ReconcileReason } from '@kube-rx/controller';
+      const object = { metadata: { namespace: 'ns', name: 'a' } };
+      const results = await lastValueFrom(
+        applier(() => Action.awaitChange(), () => Action.awaitChange(), undefined,
+          { get: () => object },
+          of({ ref: { namespace: 'ns', name: 'a' }, reason: ReconcileReason.objectUpdated() })),
+      );
+      console.log('ran', results.ok, 'loaded', loaded('prom-client') > 0);
+      const { ControllerMetrics } = await import('@kube-rx/controller');
+      const metrics = new ControllerMetrics();
+      console.log('metrics', (await metrics.registry.metrics()).includes('workqueue_depth'), 'loaded', loaded('prom-client') > 0);
+    `,
+      'silent',
+    );
+    // The process also ended by itself after collecting default metrics (execFile resolved).
+    expect(output.split('\n')).toEqual(['ran true loaded false', 'metrics true loaded true']);
   }, 90_000);
 });
