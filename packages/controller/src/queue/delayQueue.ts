@@ -152,11 +152,21 @@ export class DelayQueue<T> {
   take(): T {
     const front = this.#front;
     const heap = this.#heap;
-    const frontTime = front.peekTime();
-    const heapTime = heap.peekTime();
-    const fromFront =
-      frontTime < heapTime || (frontTime === heapTime && front.peekSeq() < heap.peekSeq());
-    const slot = fromFront ? front.pop() : heap.pop();
+    // The front's head is looked up once, then compared with the heap's by (time, seq).
+    const head = front.peek();
+    let slot: number;
+    if (head >= 0) {
+      const frontTime = front.timeOf(head);
+      const heapTime = heap.peekTime();
+      if (frontTime < heapTime || (frontTime === heapTime && front.seqOf(head) < heap.peekSeq())) {
+        front.remove(head);
+        slot = head;
+      } else {
+        slot = heap.pop();
+      }
+    } else {
+      slot = heap.pop();
+    }
     if (slot < 0) throw new RangeError('DelayQueue is empty');
     this.#inFront[slot] = 0;
     const message = this.#messages[slot] as T;

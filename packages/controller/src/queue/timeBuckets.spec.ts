@@ -42,7 +42,7 @@ describe('TimeBuckets', () => {
     expect(front.pop()).toBe(0);
     expect(front.pop()).toBe(-1);
     expect(front.peekTime()).toBe(Infinity);
-    expect(front.peekSeq()).toBe(Infinity);
+    expect(front.peek()).toBe(-1);
   });
 
   it('orders fractional and equal times within one bucket by (time, seq)', () => {
@@ -98,7 +98,9 @@ describe('TimeBuckets', () => {
         const id = smallest(live);
         expected.push(id);
         expect(front.peekTime()).toBe(live.get(id)!.time);
-        expect(front.peekSeq()).toBe(live.get(id)!.seq);
+        expect(front.peek()).toBe(id);
+        expect(front.timeOf(id)).toBe(live.get(id)!.time);
+        expect(front.seqOf(id)).toBe(live.get(id)!.seq);
         popped.push(front.pop());
         live.delete(id);
         freeIds.push(id);

@@ -131,9 +131,19 @@ export class TimeBuckets {
     return this.#size === 0 ? Infinity : this.#priorities[2 * this.#first()]!;
   }
 
-  /** `seq` of the first id, `Infinity` when empty. */
-  peekSeq(): number {
-    return this.#size === 0 ? Infinity : this.#priorities[2 * this.#first() + 1]!;
+  /** The id with the smallest `(time, seq)`, -1 when empty. */
+  peek(): number {
+    return this.#size === 0 ? NONE : this.#first();
+  }
+
+  /** Time of an id that is held. */
+  timeOf(id: number): number {
+    return this.#priorities[2 * id]!;
+  }
+
+  /** `seq` of an id that is held. */
+  seqOf(id: number): number {
+    return this.#priorities[2 * id + 1]!;
   }
 
   /** Removes the id with the smallest `(time, seq)` and returns it; -1 when empty. */
