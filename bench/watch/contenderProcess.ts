@@ -1,5 +1,5 @@
-// One contender of the watch benchmark, in a fresh process (forked by watchBench.ts with
-// --expose-gc): argv = contender file (under contenders/), server URL, object count. Everything
+// One contender of the watch benchmark, in a fresh process (compiled to JS by compileContenders.ts,
+// forked by watchBench.ts with --expose-gc): argv = contender file (under contenders/), server URL, object count. Everything
 // is loaded and prepared first; the clock (wall time and process.cpuUsage, user + system) starts
 // just before the first request and stops when the marker object is in the cache. Then it sends
 // { op: 'result', figures, entries } to the parent and exits.
@@ -36,7 +36,11 @@ function heapAfterGc(): number {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const module = (await import(pathToFileURL(join(here, 'contenders', `${file}.ts`)).href)) as {
+// Compiled (watch/.compiled/*.js, how the benchmark runs it) or from source under a loader.
+const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const module = (await import(
+  pathToFileURL(join(here, 'contenders', `${file}${extension}`)).href
+)) as {
   default: ContenderSetup;
 };
 const prepared = await module.default({ url: url!, count: Number(countArgument) });

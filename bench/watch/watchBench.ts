@@ -4,12 +4,11 @@
 // compared with the server's final state (count and each object's resourceVersion); a mismatch
 // fails the run.
 import { fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EMPTY } from 'rxjs';
 import { watcher, type InitialListStrategy, type WatcherConfig } from '@kube-rx/watcher';
 import { BenchServerProcess, reply, type BenchServerInfo } from './benchServerProcess.js';
 import { checkCache } from './checkCache.js';
+import { compileContenders } from './compileContenders.js';
 import type { ContenderFigures } from './contenderProcess.js';
 
 /** One contender: which file runs it and with what configuration. */
@@ -58,7 +57,6 @@ export interface WatchBenchOptions {
 /** pageSize that makes the LIST one page at every N of this benchmark. */
 const PAGE_SIZE_ALL = 2_147_483_647;
 const CONTENDER_TIMEOUT_MS = 300_000;
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** Whether this version of the watcher accepts `initialListStrategy: strategy`. */
 function acceptsStrategy(strategy: string): boolean {
@@ -124,6 +122,7 @@ interface ContenderOutcome {
 
 /** Runs one contender in a fresh process against `url`. */
 async function runContender(
+  contenderProcess: string,
   spec: ContenderSpec,
   url: string,
   count: number,
@@ -132,8 +131,9 @@ async function runContender(
   if (spec.watcherConfig !== undefined) {
     env.KUBE_RX_WATCHER_CONFIG = JSON.stringify(spec.watcherConfig);
   }
-  const child = fork(join(here, 'contenderProcess.ts'), [spec.file, url, String(count)], {
-    execArgv: ['--conditions=@kube-rx/source', '--expose-gc', '--import', 'tsx'],
+  // Compiled JS and the built packages, as an application runs: no TypeScript loader.
+  const child = fork(contenderProcess, [spec.file, url, String(count)], {
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env,
   });
@@ -180,6 +180,7 @@ export async function runWatchBench(options: WatchBenchOptions): Promise<WatchBe
   const log = options.log ?? (() => undefined);
   const { contenders, skipped } = watchContenders();
   for (const note of skipped) log(`skipped ${note}`);
+  const contenderProcess = compileContenders();
   const results: SizeResult[] = [];
   for (const count of options.sizes) {
     const server = await BenchServerProcess.start(count);
@@ -189,7 +190,7 @@ export async function runWatchBench(options: WatchBenchOptions): Promise<WatchBe
       for (let round = 0; round < options.rounds; round++) {
         const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
         for (const spec of order) {
-          const outcome = await runContender(spec, server.info.url, count);
+          const outcome = await runContender(contenderProcess, spec, server.info.url, count);
           checkCache(`${spec.label} at N = ${count}`, outcome.entries, expected);
           runs.get(spec.id)!.push(outcome.figures);
           log(

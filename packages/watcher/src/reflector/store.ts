@@ -2,6 +2,7 @@ import { AsyncSubject, firstValueFrom, Subject, type Observable } from 'rxjs';
 import type { KubeObject, ObjectRef } from '@kube-rx/core';
 import type { WatcherEvent } from '../watcherEvent.js';
 import { keyedIndex, namespacedIndex, type ObjectIndex } from './objectIndex.js';
+import { objectCompactor, type ObjectCompactor } from './objectCompactor.js';
 
 /**
  * What changed in a {@link Store}, as seen by `store.changes$`:
@@ -41,6 +42,21 @@ export interface StoreConfig<K> {
    * Must return an object with the same key. Default: none (objects are stored as received).
    */
   transform?: (object: K) => K;
+  /**
+   * Stores objects in a smaller form that says the same thing (JSON-equal), after `transform`.
+   * Default: `true`.
+   *
+   * - The empty-object leaves of `metadata.managedFields[].fieldsV1` (a dozen or more per object)
+   *   become one shared, frozen `{}`.
+   * - Short strings that objects share (`kind`, `apiVersion`, namespace, label and annotation
+   *   values, owner references' kinds, timestamps, field managers) are kept once per distinct
+   *   value, from a bounded table, instead of once per object.
+   *
+   * That is about 35 % less heap for ConfigMaps of 1.2 KB with one managedFields entry. Stored
+   * objects must not be mutated anyway; with `compact`, writing into a `fieldsV1` leaf throws.
+   * Set `false` to store objects exactly as parsed.
+   */
+  compact?: boolean;
   /**
    * The key an object is stored under. Default: `namespace/name` (or `name`), the same as
    * `refKey(objectRef(object))`, which `store.get(ref)` relies on; with a custom key use
@@ -127,6 +143,7 @@ class ReflectorWriter<K> implements Writer<K> {
   readonly store: ReflectorStore<K>;
   private buffer: ObjectIndex<K> | undefined;
   private readonly transform: ((object: K) => K) | undefined;
+  private readonly compactor: ObjectCompactor | undefined;
   private readonly newIndex: () => ObjectIndex<K>;
 
   constructor(config: StoreConfig<K>) {
@@ -138,6 +155,7 @@ class ReflectorWriter<K> implements Writer<K> {
         : () => keyedIndex(key);
     this.store = new ReflectorStore<K>(this.newIndex());
     this.transform = config.transform;
+    this.compactor = config.compact === false ? undefined : objectCompactor();
   }
 
   apply(event: WatcherEvent<K>): void {
@@ -162,7 +180,10 @@ class ReflectorWriter<K> implements Writer<K> {
   }
 
   private put(target: ObjectIndex<K>, received: K, notify: boolean): void {
-    const object = this.transform ? this.transform(received) : received;
+    const transformed = this.transform ? this.transform(received) : received;
+    const object = this.compactor
+      ? (this.compactor.compact(transformed as KubeObject) as K)
+      : transformed;
     if (notify && this.store.changeSubject.observed) {
       const previous = target.getSame(object);
       if (target.set(object)) this.store.changeSubject.next({ type: 'Applied', object, previous });
@@ -226,6 +247,9 @@ export function createStore<K extends KubeObject>(
   }
   if (config.key !== undefined && typeof config.key !== 'function') {
     throw new TypeError('createStore: key must be a function');
+  }
+  if (config.compact !== undefined && typeof config.compact !== 'boolean') {
+    throw new TypeError(`createStore: compact must be a boolean, got ${typeof config.compact}`);
   }
   const writer = new ReflectorWriter<K>(config);
   return { store: writer.store, writer };

@@ -1,0 +1,181 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '@kube-rx/core';
+import { resolveFixturesDir } from '../../../testing/test/resolveFixturesDir.js';
+import { EMPTY_FIELDS, objectCompactor } from './objectCompactor.js';
+import { createStore } from './store.js';
+
+const fixtures = resolveFixturesDir();
+
+/** Every object with metadata in the recorded apiserver responses (list items included). */
+function recordedObjects(): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      if (typeof record.metadata === 'object' && typeof record.kind === 'string') {
+        found.push(JSON.stringify(record));
+      }
+      Object.values(record).forEach(visit);
+    }
+  };
+  for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.json'))) {
+    visit(JSON.parse(readFileSync(join(fixtures, file), 'utf8')));
+  }
+  return found;
+}
+
+function managed(name: string): KubeObject {
+  return JSON.parse(
+    JSON.stringify({
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+      metadata: {
+        name,
+        namespace: 'ns',
+        labels: { app: 'web', tier: 'front' },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u' }],
+        managedFields: [
+          {
+            manager: 'kubectl',
+            operation: 'Update',
+            apiVersion: 'v1',
+            time: '2026-01-05T09:30:00Z',
+            fieldsType: 'FieldsV1',
+            fieldsV1: {
+              'f:data': { '.': {}, 'f:x': {} },
+              'f:metadata': { 'f:labels': { 'f:app': {} } },
+            },
+          },
+        ],
+      },
+      data: { x: '1' },
+    }),
+  ) as KubeObject;
+}
+
+type Fields = Record<string, Record<string, unknown>>;
+const fieldsOf = (object: KubeObject): Fields =>
+  object.metadata!.managedFields![0]!.fieldsV1 as unknown as Fields;
+
+describe('objectCompactor', () => {
+  it('leaves every recorded apiserver object JSON-equal, key order included', () => {
+    const objects = recordedObjects();
+    expect(objects.length).toBeGreaterThan(20);
+    expect(objects.some((text) => text.includes('"fieldsV1"'))).toBe(true);
+    const compactor = objectCompactor();
+    for (const text of objects) {
+      const compacted = compactor.compact(JSON.parse(text) as KubeObject);
+      expect(JSON.stringify(compacted)).toBe(text);
+    }
+  });
+
+  it('points every empty fieldsV1 leaf at one shared frozen object, and keeps inner nodes', () => {
+    const compactor = objectCompactor();
+    const a = compactor.compact(managed('a'));
+    const b = compactor.compact(managed('b'));
+    expect(fieldsOf(a)['f:data']!['.']).toBe(EMPTY_FIELDS);
+    expect(fieldsOf(a)['f:data']!['f:x']).toBe(EMPTY_FIELDS);
+    expect(fieldsOf(b)['f:metadata']!['f:labels']).not.toBe(EMPTY_FIELDS);
+    expect((fieldsOf(b)['f:metadata']!['f:labels'] as Fields)['f:app']).toBe(EMPTY_FIELDS);
+    expect(Object.isFrozen(EMPTY_FIELDS)).toBe(true);
+    expect(() => {
+      (fieldsOf(a)['f:data']!['f:x'] as Record<string, unknown>).y = 1;
+    }).toThrow(TypeError);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(managed('b')));
+  });
+
+  it('keeps one table entry per distinct short string, and starts over when the table is full', () => {
+    const compactor = objectCompactor(16);
+    compactor.compact(managed('a'));
+    const afterOne = compactor.tableSize;
+    // kind, apiVersion (v1, apps/v1), namespace, two label values, ReplicaSet, manager, operation,
+    // time, fieldsType: the object's names are not interned.
+    expect(afterOne).toBe(11);
+    compactor.compact(managed('b'));
+    expect(compactor.tableSize).toBe(afterOne);
+    for (let i = 0; i < 100; i++) {
+      const object = managed(`c${i}`);
+      object.metadata!.labels = { unique: `value-${i}` };
+      compactor.compact(object);
+      expect(compactor.tableSize).toBeLessThanOrEqual(16);
+    }
+  });
+
+  it('does not intern long strings', () => {
+    const compactor = objectCompactor();
+    const object = managed('a');
+    object.metadata!.annotations = { big: 'x'.repeat(65), small: 'y'.repeat(64) };
+    compactor.compact(object);
+    expect(compactor.tableSize).toBe(12);
+  });
+
+  it('tolerates objects of any shape without throwing or changing them', () => {
+    const compactor = objectCompactor();
+    const odd: unknown[] = [
+      {},
+      { metadata: null },
+      { kind: 3, metadata: { labels: ['a'], annotations: 'x', managedFields: 'nope' } },
+      { metadata: { managedFields: [null, 1, { fieldsV1: [] }, { fieldsV1: { a: [{}] } }] } },
+      { metadata: { ownerReferences: [null, 'x', { kind: 7 }] } },
+    ];
+    for (const value of odd) {
+      const text = JSON.stringify(value);
+      expect(JSON.stringify(compactor.compact(JSON.parse(text) as KubeObject))).toBe(text);
+    }
+  });
+
+  it('walks a deeply nested fieldsV1 tree without overflowing the stack', () => {
+    let tree: Record<string, unknown> = {};
+    for (let depth = 0; depth < 100_000; depth++) tree = { 'f:x': tree, '.': {} };
+    const object = { metadata: { managedFields: [{ fieldsV1: tree }] } } as unknown as KubeObject;
+    expect(() => objectCompactor().compact(object)).not.toThrow();
+    expect(tree['.'] as unknown).toBe(EMPTY_FIELDS);
+  });
+
+  it('rejects a table size that is not a positive integer', () => {
+    expect(() => objectCompactor(0)).toThrow(RangeError);
+    expect(() => objectCompactor(1.5)).toThrow(/tableSize must be a positive integer, got 1.5/);
+  });
+});
+
+describe('createStore compact', () => {
+  it('compacts stored objects by default, after transform', () => {
+    const seen: KubeObject[] = [];
+    const { store, writer } = createStore<KubeObject>({
+      transform: (object) => {
+        // The transform sees the object before compaction.
+        expect(fieldsOf(object)['f:data']!['.']).not.toBe(EMPTY_FIELDS);
+        seen.push(object);
+        return object;
+      },
+    });
+    writer.apply({ type: 'Init' });
+    writer.apply({ type: 'InitApply', object: managed('a') });
+    writer.apply({ type: 'InitDone' });
+    writer.apply({ type: 'Apply', object: managed('b') });
+    expect(seen).toHaveLength(2);
+    for (const name of ['a', 'b']) {
+      const stored = store.get({ namespace: 'ns', name })!;
+      expect(fieldsOf(stored)['f:data']!['.']).toBe(EMPTY_FIELDS);
+      expect(JSON.stringify(stored)).toBe(JSON.stringify(managed(name)));
+    }
+  });
+
+  it('stores objects exactly as parsed with compact: false', () => {
+    const { store, writer } = createStore<KubeObject>({ compact: false });
+    writer.apply({ type: 'Init' });
+    writer.apply({ type: 'InitDone' });
+    writer.apply({ type: 'Apply', object: managed('a') });
+    const leaf = fieldsOf(store.get({ namespace: 'ns', name: 'a' })!)['f:data']!['.'];
+    expect(leaf).not.toBe(EMPTY_FIELDS);
+    expect(Object.isFrozen(leaf)).toBe(false);
+  });
+
+  it('rejects a compact option that is not a boolean', () => {
+    expect(() => createStore({ compact: 'yes' as unknown as boolean })).toThrow(
+      'createStore: compact must be a boolean, got string',
+    );
+  });
+});
