@@ -29,6 +29,32 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 const MB = 1024 * 1024;
 
+/**
+ * BENCH_CPU_PROFILE=<dir>: a CPU profile of the measured interval only (first request to marker),
+ * written to <dir>/<contender>-<pid>.cpuprofile for Chrome DevTools or `--cpu-prof` tooling.
+ * Profiling slows the process: figures from such a run are not comparable.
+ */
+async function startProfiler(
+  dir: string | undefined,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  if (dir === undefined || dir === '') return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${file}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 function heapAfterGc(): number {
   gc!();
   gc!();
@@ -46,6 +72,7 @@ const module = (await import(
 const prepared = await module.default({ url: url!, count: Number(countArgument) });
 const heapBefore = heapAfterGc();
 
+const profiler = await startProfiler(process.env.BENCH_CPU_PROFILE);
 const cpuStart = process.cpuUsage();
 const started = performance.now();
 const run = prepared.start();
@@ -57,6 +84,7 @@ void run.synced.then(
 await run.done;
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuStart);
+await profiler?.stop();
 await run.synced;
 
 const heap = heapAfterGc();

@@ -558,8 +558,7 @@ describe('Api connections', () => {
     return ports;
   };
 
-  // undici checks an idle keep-alive connection for a pending close before reusing it (one
-  // turn of the event loop); a request sent sooner goes to another connection.
+  // One turn of the event loop for a finished response's connection to be back in its pool.
   const idle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
   it('back-to-back calls share at most two connections', async () => {

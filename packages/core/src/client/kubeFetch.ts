@@ -1,6 +1,7 @@
 import { RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
 import { request as undiciRequest, type Dispatcher } from 'undici';
+import { nodeRequest } from './nodeRequest.js';
 import type { HttpErrorStage } from '../errors/httpError.js';
 import { isKubeError } from '../errors/kubeError.js';
 import { toKubeError } from '../errors/toKubeError.js';
@@ -38,15 +39,16 @@ const USER_AGENT = 'kube-rx';
 
 /**
  * Sends one request per subscription with the auth, TLS and proxy settings of `kubeConfig`
- * (client-node's `applySecurityAuthentication` fills a `RequestContext` for every request, whose
- * headers and undici dispatcher go to undici's `request`), then hands the response to
- * `onResponse` as a {@link KubeResponse}: a Node `Readable` body, no WHATWG streams in between.
- * Requests say `Accept-Encoding: gzip`; a gzipped body is decompressed by a zlib stream.
+ * (client-node's `applySecurityAuthentication` fills a `RequestContext` for every request), then
+ * hands the response to `onResponse` as a {@link KubeResponse}: a Node `Readable` body, no WHATWG
+ * streams in between. Requests say `Accept-Encoding: gzip`; a gzipped body is decompressed by a
+ * zlib stream.
  *
- * The dispatcher is shared by all requests to the same cluster as the same user
- * (`applyPooledAuthentication`), so calls reuse keep-alive connections. Unsubscribing aborts the
- * request or the body being read: undici then drops that one connection, the shared dispatcher
- * stays usable. Any failure reaches the subscriber as a `KubeError` (`toKubeError`), with stage
+ * Direct connections are sent with `node:http`/`node:https` (a native HTTP parser), through
+ * proxies with undici and client-node's dispatcher. Either pool is shared by all requests to the
+ * same cluster as the same user (`applyPooledAuthentication`), so calls reuse keep-alive
+ * connections. Unsubscribing aborts the request or the body being read: that one connection is
+ * dropped, the shared pool stays usable. Any failure reaches the subscriber as a `KubeError` (`toKubeError`), with stage
  * `'body'` once headers have arrived.
  *
  * @example
@@ -77,7 +79,7 @@ export function kubeFetch<T>(
 
     const exchange = async (): Promise<void> => {
       const requestContext = new RequestContext(url, request.method);
-      const { pooled } = await applyPooledAuthentication(kubeConfig, requestContext);
+      const { pooled, agent } = await applyPooledAuthentication(kubeConfig, requestContext);
       const requestDispatcher = requestContext.getDispatcher();
       if (!pooled) dispatcher = requestDispatcher;
       if (controller.signal.aborted) return;
@@ -87,13 +89,20 @@ export function kubeFetch<T>(
       if (request.body !== undefined) {
         requestContext.setHeaderParam('Content-Type', request.contentType ?? 'application/json');
       }
-      const response = await undiciRequest(url, {
+      const init = {
         method: request.method,
         headers: requestContext.getHeaders(),
-        body: request.body ?? null,
+        body: request.body,
         signal: controller.signal,
-        ...(requestDispatcher === undefined ? {} : { dispatcher: requestDispatcher }),
-      });
+      };
+      const response =
+        agent !== undefined
+          ? await nodeRequest(url, { ...init, agent })
+          : await undiciRequest(url, {
+              ...init,
+              body: init.body ?? null,
+              ...(requestDispatcher === undefined ? {} : { dispatcher: requestDispatcher }),
+            });
       stage = 'body';
       await onResponse(
         new KubeResponse(response.statusCode, response.headers, response.body, response.statusText),
