@@ -58,35 +58,52 @@ export function objectCompactor(tableSize: number = DEFAULT_TABLE_SIZE): ObjectC
     }
   }
 
-  function internFields(record: Record<string, unknown>, keys: readonly string[]): void {
-    for (const key of keys) {
-      const value = record[key];
-      if (typeof value === 'string') record[key] = intern(value);
-    }
+  // Named property reads and writes (not `record[key]` over a list of names): each site sees
+  // one property of one shape of object, which V8 keeps fast.
+  function internOwner(owner: Record<string, unknown>): void {
+    if (typeof owner.apiVersion === 'string') owner.apiVersion = intern(owner.apiVersion);
+    if (typeof owner.kind === 'string') owner.kind = intern(owner.kind);
+  }
+
+  function internManaged(entry: Record<string, unknown>): void {
+    if (typeof entry.manager === 'string') entry.manager = intern(entry.manager);
+    if (typeof entry.operation === 'string') entry.operation = intern(entry.operation);
+    if (typeof entry.apiVersion === 'string') entry.apiVersion = intern(entry.apiVersion);
+    if (typeof entry.time === 'string') entry.time = intern(entry.time);
+    if (typeof entry.fieldsType === 'string') entry.fieldsType = intern(entry.fieldsType);
+    if (typeof entry.subresource === 'string') entry.subresource = intern(entry.subresource);
   }
 
   return {
     compact<K extends KubeObject>(object: K): K {
       if (typeof object !== 'object' || object === null) return object;
-      internFields(object as Record<string, unknown>, TOP_LEVEL_FIELDS);
-      const metadata = object.metadata as Record<string, unknown> | undefined;
+      const record = object as Record<string, unknown>;
+      if (typeof record.kind === 'string') record.kind = intern(record.kind);
+      if (typeof record.apiVersion === 'string') record.apiVersion = intern(record.apiVersion);
+      const metadata = record.metadata as Record<string, unknown> | undefined;
       if (typeof metadata !== 'object' || metadata === null) return object;
-      internFields(metadata, METADATA_FIELDS);
+      if (typeof metadata.namespace === 'string') metadata.namespace = intern(metadata.namespace);
+      if (typeof metadata.creationTimestamp === 'string') {
+        metadata.creationTimestamp = intern(metadata.creationTimestamp);
+      }
+      if (typeof metadata.deletionTimestamp === 'string') {
+        metadata.deletionTimestamp = intern(metadata.deletionTimestamp);
+      }
       internValues(metadata.labels);
       internValues(metadata.annotations);
       const owners = metadata.ownerReferences;
       if (Array.isArray(owners)) {
         for (const owner of owners) {
-          if (typeof owner === 'object' && owner !== null) internFields(owner, OWNER_FIELDS);
+          if (typeof owner === 'object' && owner !== null) internOwner(owner);
         }
       }
       const managed = metadata.managedFields;
       if (Array.isArray(managed)) {
         for (const entry of managed) {
           if (typeof entry !== 'object' || entry === null) continue;
-          internFields(entry, MANAGED_FIELDS);
+          internManaged(entry);
           const fields = (entry as Record<string, unknown>).fieldsV1;
-          if (isPlainRecord(fields)) shareEmptyLeaves(fields);
+          if (isPlainRecord(fields)) shareEmptyLeaves(fields, 0);
         }
       }
       return object;
@@ -97,33 +114,26 @@ export function objectCompactor(tableSize: number = DEFAULT_TABLE_SIZE): ObjectC
   };
 }
 
-const TOP_LEVEL_FIELDS = ['kind', 'apiVersion'] as const;
-const METADATA_FIELDS = ['namespace', 'creationTimestamp', 'deletionTimestamp'] as const;
-const OWNER_FIELDS = ['apiVersion', 'kind'] as const;
-const MANAGED_FIELDS = ['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'subresource'];
+/** Deeper `fieldsV1` nodes are left as they are (real trees are a few levels deep). */
+const MAX_FIELDS_DEPTH = 256;
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
- * Points every empty-object leaf under `root` at {@link EMPTY_FIELDS}. Iterative, so a deeply
- * nested tree cannot overflow the stack.
+ * Points every empty-object child of `node` (at any depth down to {@link MAX_FIELDS_DEPTH}) at
+ * {@link EMPTY_FIELDS}; returns whether `node` itself is empty. One pass over each node: its
+ * emptiness is found while its children are walked.
  */
-function shareEmptyLeaves(root: Record<string, unknown>): void {
-  const pending: Array<Record<string, unknown>> = [root];
-  while (pending.length > 0) {
-    const node = pending.pop()!;
-    for (const key in node) {
-      const child = node[key];
-      if (!isPlainRecord(child) || child === EMPTY_FIELDS) continue;
-      if (isEmpty(child)) node[key] = EMPTY_FIELDS;
-      else pending.push(child);
-    }
+function shareEmptyLeaves(node: Record<string, unknown>, depth: number): boolean {
+  let empty = true;
+  for (const key in node) {
+    empty = false;
+    const child = node[key];
+    if (typeof child !== 'object' || child === null || child === EMPTY_FIELDS) continue;
+    if (Array.isArray(child) || depth >= MAX_FIELDS_DEPTH) continue;
+    if (shareEmptyLeaves(child as Record<string, unknown>, depth + 1)) node[key] = EMPTY_FIELDS;
   }
-}
-
-function isEmpty(record: Record<string, unknown>): boolean {
-  for (const _ in record) return false;
-  return true;
+  return empty;
 }
