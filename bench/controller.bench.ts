@@ -26,7 +26,7 @@ import { BenchServerProcess } from './watch/benchServerProcess.js';
 import { benchKubeConfig } from './watch/contender.js';
 
 const OBJECTS = 10_000;
-const ROUNDS = Number(process.env.CONTROLLER_BENCH_ROUNDS ?? '') || 7;
+const ROUNDS = Number(process.env.CONTROLLER_BENCH_ROUNDS ?? '') || 11;
 
 /** CPU ms (user + system) of this process since `start`. */
 function cpuMsSince(start: NodeJS.CpuUsage): number {

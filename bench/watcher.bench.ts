@@ -3,7 +3,7 @@
 // fresh process; client CPU time (user + system) from the first request until the marker is in
 // the cache. See bench/watch/watchBench.ts for the method and bench/README.md for the figures.
 //
-// BENCH_WATCH_SIZES (default 10000,50000,100000) and BENCH_WATCH_ROUNDS (default 5) change the
+// BENCH_WATCH_SIZES (default 10000,50000,100000) and BENCH_WATCH_ROUNDS (default 7) change the
 // sizes and rounds; --quick (BENCH_QUICK=1) runs 10 000 objects × 3 rounds.
 import type { BenchResult } from './run.js';
 import { runWatchBench, type SizeResult } from './watch/watchBench.js';
@@ -58,7 +58,7 @@ export default async function watcherBench(): Promise<BenchResult[]> {
     process.env.BENCH_WATCH_SIZES,
     quick ? [10_000] : [10_000, 50_000, 100_000],
   );
-  const [rounds = 5] = numbers(process.env.BENCH_WATCH_ROUNDS, [quick ? 3 : 5]);
+  const [rounds = 7] = numbers(process.env.BENCH_WATCH_ROUNDS, [quick ? 3 : 7]);
   const data = await runWatchBench({ sizes, rounds, log: (line) => console.log(`  ${line}`) });
   return data.results.map((size) => {
     const verdict = verdicts(size);
