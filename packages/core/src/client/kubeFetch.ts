@@ -48,8 +48,8 @@ const USER_AGENT = 'kube-rx';
  * proxies with undici and client-node's dispatcher. Either pool is shared by all requests to the
  * same cluster as the same user (`applyPooledAuthentication`), so calls reuse keep-alive
  * connections. Unsubscribing aborts the request or the body being read: that one connection is
- * dropped, the shared pool stays usable. Any failure reaches the subscriber as a `KubeError` (`toKubeError`), with stage
- * `'body'` once headers have arrived.
+ * dropped, the shared pool stays usable. Any failure reaches the subscriber as a `KubeError`
+ * (`toKubeError`), with stage `'body'` once headers have arrived.
  *
  * @example
  * ```ts
