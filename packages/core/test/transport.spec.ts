@@ -9,6 +9,9 @@ import {
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { Api, ConfigMap, isHttpError, toKubeError, type KubeObject } from '@kube-rx/core';
+import { Agent as HttpsAgent } from 'node:https';
+import { RequestContext } from '@kubernetes/client-node';
+import { applyPooledAuthentication } from '../src/client/applyPooledAuthentication.js';
 import { nodeRequest } from '../src/client/nodeRequest.js';
 import { sendJson, startScriptedServer, type ScriptedServer } from './scriptedServer.js';
 
@@ -35,6 +38,53 @@ const request = (agent: Agent, signal: AbortSignal, idleTimeoutMs?: number) =>
     agent,
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
   });
+
+describe('applyPooledAuthentication: the transport of a request', () => {
+  const authenticate = async (kubeConfig: ReturnType<ScriptedServer['kubeConfig']>) => {
+    const context = new RequestContext(`${server.url}/api/v1/namespaces`, 'GET');
+    const result = await applyPooledAuthentication(kubeConfig, context);
+    return { ...result, dispatcher: context.getDispatcher(), headers: context.getHeaders() };
+  };
+
+  it('a direct connection gets a pooled node:http agent and no undici dispatcher', async () => {
+    const kubeConfig = server.kubeConfig('a-token');
+    const first = await authenticate(kubeConfig);
+    const second = await authenticate(kubeConfig);
+    expect(first.agent).toBeInstanceOf(Agent);
+    expect(first.agent).not.toBeInstanceOf(HttpsAgent);
+    expect(first.dispatcher).toBeUndefined();
+    expect(first.pooled).toBe(true);
+    expect(second.agent).toBe(first.agent);
+    expect(second.headers.Authorization).toBe('Bearer a-token');
+  });
+
+  it('new TLS material retires the old agent for a new one', async () => {
+    const kubeConfig = server.kubeConfig();
+    const before = (await authenticate(kubeConfig)).agent!;
+    const user = kubeConfig.getCurrentUser() as { certData?: string; keyData?: string };
+    user.certData = Buffer.from('certificate-1').toString('base64');
+    user.keyData = Buffer.from('key-1').toString('base64');
+    const after = (await authenticate(kubeConfig)).agent!;
+    expect(after).toBeInstanceOf(Agent);
+    expect(after).not.toBe(before);
+    // Retired: sockets it frees from now on are closed instead of kept.
+    expect((before as Agent & { keepAlive: boolean }).keepAlive).toBe(false);
+    expect((after as Agent & { keepAlive: boolean }).keepAlive).toBe(true);
+  });
+
+  it("an https server gets an https agent; a proxy gets client-node's undici dispatcher", async () => {
+    const secure = server.kubeConfig();
+    (secure.getCurrentCluster() as { server: string }).server = 'https://127.0.0.1:1';
+    expect((await authenticate(secure)).agent).toBeInstanceOf(HttpsAgent);
+
+    const proxied = server.kubeConfig();
+    (proxied.getCurrentCluster() as { proxyUrl?: string }).proxyUrl = 'http://127.0.0.1:1';
+    const viaProxy = await authenticate(proxied);
+    expect(viaProxy.agent).toBeUndefined();
+    expect(viaProxy.dispatcher).toBeDefined();
+    expect(viaProxy.pooled).toBe(true);
+  });
+});
 
 describe('nodeRequest', () => {
   it('dropping a watch whose response has fully arrived keeps its connection for the next call', async () => {
