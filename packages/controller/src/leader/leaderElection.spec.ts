@@ -177,6 +177,42 @@ describe('leaderElection', () => {
     expect(api.lease!.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
   });
 
+  it('releases the lease when unsubscribed even if a renewal it never heard back from landed', () => {
+    const api = new FakeLeases();
+    runInVirtualTime(({ expectObservable }, scheduler) => {
+      const election = leaderElection({
+        api,
+        lease: { name: 'lead', namespace: 'ns' },
+        identity: 'a',
+        scheduler,
+      });
+      // Just before the unsubscribe, the server takes a write by 'a' whose answer 'a' never saw
+      // (a renewal cancelled in flight): the version 'a' last saw is stale.
+      scheduler.schedule(() => api.store(api.lease!), 2900);
+      expectObservable(election, '^ 3s !').toBe('(ft)', { f: false, t: true });
+    });
+    expect(api.lease!.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+  });
+
+  it('leaves a lease that someone else took alone when unsubscribed', () => {
+    const api = new FakeLeases();
+    runInVirtualTime(({ expectObservable }, scheduler) => {
+      const election = leaderElection({
+        api,
+        lease: { name: 'lead', namespace: 'ns' },
+        identity: 'a',
+        scheduler,
+      });
+      scheduler.schedule(
+        () => api.store({ ...api.lease!, spec: { ...api.lease!.spec, holderIdentity: 'b' } }),
+        2900,
+      );
+      expectObservable(election, '^ 3s !').toBe('(ft)', { f: false, t: true });
+    });
+    expect(api.lease!.spec?.holderIdentity).toBe('b');
+    expect(api.lease!.spec?.leaseDurationSeconds).not.toBe(1);
+  });
+
   it('on stop releases the lease, waits for the write, then emits false and completes', () => {
     const api = new FakeLeases();
     const original = api.replace.bind(api);
