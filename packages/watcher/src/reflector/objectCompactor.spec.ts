@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '@kube-rx/core';
 import { resolveFixturesDir } from '../../../testing/test/resolveFixturesDir.js';
-import { EMPTY_FIELDS, objectCompactor } from './objectCompactor.js';
+import { EMPTY_FIELDS, MAX_SHARED_TREES, objectCompactor } from './objectCompactor.js';
 import { createStore } from './store.js';
 
 const fixtures = resolveFixturesDir();
@@ -55,6 +55,27 @@ function managed(name: string): KubeObject {
   ) as KubeObject;
 }
 
+/** An object whose only managedFields entry has `fieldsV1` = `fields` (deep-copied). */
+function withFields(name: string, fields: unknown, manager = 'kubectl'): KubeObject {
+  return JSON.parse(
+    JSON.stringify({
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+      metadata: {
+        name,
+        namespace: 'ns',
+        managedFields: [{ manager, operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: fields }],
+      },
+    }),
+  ) as KubeObject;
+}
+
+/** Whether every object node of a tree is frozen. */
+function deeplyFrozen(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null) return true;
+  return Object.isFrozen(node) && Object.values(node).every(deeplyFrozen);
+}
+
 type Fields = Record<string, Record<string, unknown>>;
 const fieldsOf = (object: KubeObject): Fields =>
   object.metadata!.managedFields![0]!.fieldsV1 as unknown as Fields;
@@ -84,6 +105,122 @@ describe('objectCompactor', () => {
       (fieldsOf(a)['f:data']!['f:x'] as Record<string, unknown>).y = 1;
     }).toThrow(TypeError);
     expect(JSON.stringify(b)).toBe(JSON.stringify(managed('b')));
+  });
+
+  it('shares one frozen fieldsV1 tree between objects whose trees are equal', () => {
+    const compactor = objectCompactor();
+    const a = compactor.compact(managed('a'));
+    const b = compactor.compact(managed('b'));
+    expect(fieldsOf(b)).toBe(fieldsOf(a));
+    expect(deeplyFrozen(fieldsOf(a))).toBe(true);
+    expect(compactor.sharedTrees).toBe(1);
+    expect(() => {
+      fieldsOf(b)['f:data']!['f:y'] = {};
+    }).toThrow(TypeError);
+    expect(() => {
+      (fieldsOf(a)['f:metadata']!['f:labels'] as Record<string, unknown>)['f:tier'] = {};
+    }).toThrow(TypeError);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(managed('a')));
+    expect(JSON.stringify(b)).toBe(JSON.stringify(managed('b')));
+  });
+
+  it('never shares trees that differ in a key, in key order or in nesting', () => {
+    const variants = [
+      { 'f:data': { 'f:x': {}, 'f:y': {} } },
+      { 'f:data': { 'f:y': {}, 'f:x': {} } },
+      { 'f:data': { 'f:x': {} }, 'f:y': {} },
+      { 'f:data': { 'f:x': { 'f:y': {} } } },
+      { 'f:data': { 'f:x': {}, 'f:z': {} } },
+      { 'f:data': {} },
+      {},
+    ];
+    const compactor = objectCompactor();
+    const trees = variants.map((fields, i) => {
+      const object = compactor.compact(withFields(`o${i}`, fields));
+      expect(JSON.stringify(object)).toBe(JSON.stringify(withFields(`o${i}`, fields)));
+      return fieldsOf(object);
+    });
+    expect(new Set(trees).size).toBe(variants.length);
+    // Each one is remembered: an equal tree that comes later finds it.
+    variants.forEach((fields, i) => {
+      expect(fieldsOf(compactor.compact(withFields(`again${i}`, fields)))).toBe(trees[i]);
+    });
+  });
+
+  it('tells apart trees with the same fingerprint', () => {
+    // Keys of equal length, with the same middle and last characters.
+    const first = { 'f:aXb': {}, 'f:c': {} };
+    const second = { 'g:aYb': {}, 'f:c': {} };
+    const compactor = objectCompactor();
+    const one = fieldsOf(compactor.compact(withFields('a', first)));
+    const two = fieldsOf(compactor.compact(withFields('b', second)));
+    expect(two).not.toBe(one);
+    expect(Object.keys(two)).toEqual(['g:aYb', 'f:c']);
+    expect(fieldsOf(compactor.compact(withFields('c', first)))).toBe(one);
+    expect(fieldsOf(compactor.compact(withFields('d', second)))).toBe(two);
+  });
+
+  it('shares equal trees across managers and when a manager alternates between trees', () => {
+    const compactor = objectCompactor();
+    const x = { 'f:data': { 'f:x': {} } };
+    const y = { 'f:data': { 'f:y': {} } };
+    const fromHelm = fieldsOf(compactor.compact(withFields('a', x, 'helm')));
+    expect(fieldsOf(compactor.compact(withFields('b', x, 'kubectl')))).toBe(fromHelm);
+    const ofY = fieldsOf(compactor.compact(withFields('c', y, 'kubectl')));
+    for (let i = 0; i < 4; i++) {
+      expect(fieldsOf(compactor.compact(withFields(`x${i}`, x, 'kubectl')))).toBe(fromHelm);
+      expect(fieldsOf(compactor.compact(withFields(`y${i}`, y, 'kubectl')))).toBe(ofY);
+    }
+    expect(compactor.sharedTrees).toBe(2);
+  });
+
+  it('keeps its index of trees bounded, and still finds a repeated tree among distinct ones', () => {
+    const compactor = objectCompactor();
+    for (let i = 0; i < 3 * MAX_SHARED_TREES; i++) {
+      const fields = { 'f:data': { [`f:key-${i}`]: {} } };
+      const object = compactor.compact(withFields(`o${i}`, fields));
+      expect(JSON.stringify(object)).toBe(JSON.stringify(withFields(`o${i}`, fields)));
+      expect(compactor.sharedTrees).toBeLessThanOrEqual(MAX_SHARED_TREES);
+    }
+    // Field sets that are mostly distinct: only some new trees are remembered, but one that
+    // keeps coming back is soon shared.
+    const repeated = { 'f:data': { 'f:common': {} } };
+    const trees = Array.from({ length: 20 }, (_, i) =>
+      fieldsOf(compactor.compact(withFields(`r${i}`, repeated))),
+    );
+    expect(trees[19]).toBe(trees[18]);
+    expect(deeplyFrozen(trees[19])).toBe(true);
+  });
+
+  it('shares only the leaves of trees that hold something other than objects, or are very deep', () => {
+    let deep: Record<string, unknown> = { '.': {} };
+    for (let depth = 0; depth < 40; depth++) deep = { 'f:x': deep };
+    const odd = [
+      { 'f:data': { 'f:x': {}, 'f:list': [1] } },
+      { 'f:data': { 'f:x': {}, n: 3 } },
+      deep,
+    ];
+    const compactor = objectCompactor();
+    for (const [i, fields] of odd.entries()) {
+      const a = compactor.compact(withFields(`a${i}`, fields));
+      const b = compactor.compact(withFields(`b${i}`, fields));
+      expect(fieldsOf(b)).not.toBe(fieldsOf(a));
+      expect(Object.isFrozen(fieldsOf(a))).toBe(false);
+      expect(JSON.stringify(a)).toBe(JSON.stringify(withFields(`a${i}`, fields)));
+    }
+    expect(fieldsOf(compactor.compact(withFields('c', odd[0])))['f:data']!['f:x']).toBe(
+      EMPTY_FIELDS,
+    );
+    expect(compactor.sharedTrees).toBe(0);
+  });
+
+  it('leaves a tree that is already frozen as it is', () => {
+    const fields = Object.freeze({ 'f:data': Object.freeze({ 'f:x': Object.freeze({}) }) });
+    const object = withFields('a', {});
+    object.metadata!.managedFields![0]!.fieldsV1 = fields;
+    const compactor = objectCompactor();
+    expect(fieldsOf(compactor.compact(object))).toBe(fields);
+    expect(compactor.sharedTrees).toBe(0);
   });
 
   it('keeps one table entry per distinct short string, and starts over when the table is full', () => {
@@ -130,8 +267,18 @@ describe('objectCompactor', () => {
     let tree: Record<string, unknown> = {};
     for (let depth = 0; depth < 100_000; depth++) tree = { 'f:x': tree, '.': {} };
     const object = { metadata: { managedFields: [{ fieldsV1: tree }] } } as unknown as KubeObject;
-    expect(() => objectCompactor().compact(object)).not.toThrow();
+    const compactor = objectCompactor();
+    expect(() => compactor.compact(object)).not.toThrow();
     expect(tree['.'] as unknown).toBe(EMPTY_FIELDS);
+    // Once a tree of the same shape near the top is remembered, the deep one is compared with it.
+    let shallow: Record<string, unknown> = {};
+    for (let depth = 0; depth < 20; depth++) shallow = { 'f:x': shallow, '.': {} };
+    const remembered = { metadata: { managedFields: [{ fieldsV1: shallow }] } };
+    compactor.compact(remembered as unknown as KubeObject);
+    expect(compactor.sharedTrees).toBe(1);
+    const again = { metadata: { managedFields: [{ fieldsV1: tree }] } } as unknown as KubeObject;
+    expect(() => compactor.compact(again)).not.toThrow();
+    expect(compactor.sharedTrees).toBe(1);
   });
 
   it('rejects a table size that is not a positive integer', () => {
