@@ -395,6 +395,39 @@ describe('scheduler', () => {
     });
   });
 
+  describe('due requests', () => {
+    it('emits a due request after queued entries that are due as well', () => {
+      newTestScheduler().run(({ cold, expectObservable }) => {
+        // At 5 the cold source's b runs before the queue's timer for a: a is due, not yet emitted.
+        const source = cold('a 4ms b', { a: req('a', 5), b: req('b', 5) });
+        expectObservable(source.pipe(scheduler())).toBe('5ms (ab)', { a: 'a', b: 'b' });
+      });
+    });
+
+    it('emits a due request for a pending key once, at once', () => {
+      newTestScheduler().run(({ cold, expectObservable }) => {
+        const source = cold('(ab) 20ms c', { a: req('k', 10), b: req('k', 0), c: req('z', 0) });
+        expectObservable(source.pipe(scheduler())).toBe('k 23ms z', { k: 'k', z: 'z' });
+      });
+    });
+
+    it('completes when its source completes while a due message is being emitted', () => {
+      const requests$ = new Subject<ScheduleRequest<string>>();
+      const seen: string[] = [];
+      let completed = false;
+      requests$.pipe(scheduler({ scheduler: queueScheduler })).subscribe({
+        next: (message) => {
+          seen.push(message);
+          requests$.complete();
+        },
+        complete: () => (completed = true),
+      });
+      requests$.next(req('a', 0));
+      expect(seen).toEqual(['a']);
+      expect(completed).toBe(true);
+    });
+  });
+
   describe('re-entrancy', () => {
     it('handles requests made synchronously by its consumer, in order', () => {
       const testScheduler = newTestScheduler();

@@ -115,6 +115,8 @@ export function scheduler<T>(
       let timerGeneration = 0;
       let flushing = false;
       let sourceDone = false;
+      /** Requests that went into the queue so far (see emitNow). */
+      let scheduled = 0;
 
       const cancelTimer = (): void => {
         timerGeneration++;
@@ -164,6 +166,20 @@ export function scheduler<T>(
         arm();
       };
 
+      // Emits a message that bypassed the queue. As inside flush(), what the consumer requests
+      // synchronously meanwhile is queued, then emitted (if due) by the flush that follows.
+      const emitNow = (message: T): void => {
+        const before = scheduled;
+        flushing = true;
+        try {
+          subscriber.next(message);
+        } finally {
+          flushing = false;
+        }
+        // Like the end of flush(): a completion that arrived meanwhile is seen by arm().
+        if ((scheduled !== before || sourceDone) && !subscriber.closed) flush();
+      };
+
       function onTimer(): void {
         timerGeneration++;
         timer = undefined;
@@ -190,6 +206,23 @@ export function scheduler<T>(
             );
             return;
           }
+          if (debounce === 0 && !flushing) {
+            const now = clock.now();
+            // Due, not pending, and nothing queued comes before it: emitted without a trip
+            // through the queue, in the order the queue would have emitted it.
+            if (runAt <= now && queue.nextRunAt() > runAt && !queue.has(key)) {
+              emitNow(message);
+              return;
+            }
+            scheduled++;
+            const dueAt = queue.schedule(key, message, runAt);
+            if (dueAt < timerAt) {
+              if (dueAt <= now) flush();
+              else arm();
+            }
+            return;
+          }
+          scheduled++;
           const dueAt = queue.schedule(key, message, runAt);
           if (dueAt < timerAt) {
             if (dueAt <= clock.now()) flush();
