@@ -66,7 +66,8 @@ export interface SchedulerConfig<T> {
  *   the one of the request that decided the time). A later request is absorbed.
  * - **Debounce** (`debounce`, optional `maxDebounce`): see {@link SchedulerConfig.debounce}.
  * - **Due requests are emitted synchronously** when they arrive (with `debounce: 0`), so a burst
- *   of "now" requests for one key is *not* collapsed unless you set a debounce.
+ *   of "now" requests for one key is *not* collapsed unless you set a debounce. One for a key
+ *   that is not pending, with nothing due ahead of it, skips the queue altogether.
  * - **One timer for the whole queue**: pending keys live in a map plus 1 ms buckets for keys due
  *   within seconds and an indexed 4-ary heap for the rest; only the earliest due time holds a
  *   timer on the `scheduler`. 100 000 pending keys cost memory, not timers.
@@ -206,7 +207,9 @@ export function scheduler<T>(
             );
             return;
           }
-          if (debounce === 0 && !flushing) {
+          // A timer armed before runAt means something is due earlier: only a request before the
+          // timer can skip the queue, and only those need the clock read here.
+          if (debounce === 0 && !flushing && runAt < timerAt) {
             const now = clock.now();
             // Due, not pending, and nothing queued comes before it: emitted without a trip
             // through the queue, in the order the queue would have emitted it.
