@@ -26,48 +26,50 @@ function recordedObjects(): string[] {
   return found;
 }
 
+/** A ConfigMap `name` in namespace `ns`, as freshly parsed from the server's JSON. */
+function configMap(
+  name: string,
+  metadata: Record<string, unknown>,
+  rest: Record<string, unknown> = {},
+): KubeObject {
+  const object = {
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { name, namespace: 'ns', ...metadata },
+    ...rest,
+  };
+  return JSON.parse(JSON.stringify(object)) as KubeObject;
+}
+
 function managed(name: string): KubeObject {
-  return JSON.parse(
-    JSON.stringify({
-      kind: 'ConfigMap',
-      apiVersion: 'v1',
-      metadata: {
-        name,
-        namespace: 'ns',
-        labels: { app: 'web', tier: 'front' },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u' }],
-        managedFields: [
-          {
-            manager: 'kubectl',
-            operation: 'Update',
-            apiVersion: 'v1',
-            time: '2026-01-05T09:30:00Z',
-            fieldsType: 'FieldsV1',
-            fieldsV1: {
-              'f:data': { '.': {}, 'f:x': {} },
-              'f:metadata': { 'f:labels': { 'f:app': {} } },
-            },
+  return configMap(
+    name,
+    {
+      labels: { app: 'web', tier: 'front' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u' }],
+      managedFields: [
+        {
+          manager: 'kubectl',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: '2026-01-05T09:30:00Z',
+          fieldsType: 'FieldsV1',
+          fieldsV1: {
+            'f:data': { '.': {}, 'f:x': {} },
+            'f:metadata': { 'f:labels': { 'f:app': {} } },
           },
-        ],
-      },
-      data: { x: '1' },
-    }),
-  ) as KubeObject;
+        },
+      ],
+    },
+    { data: { x: '1' } },
+  );
 }
 
 /** An object whose only managedFields entry has `fieldsV1` = `fields` (deep-copied). */
 function withFields(name: string, fields: unknown, manager = 'kubectl'): KubeObject {
-  return JSON.parse(
-    JSON.stringify({
-      kind: 'ConfigMap',
-      apiVersion: 'v1',
-      metadata: {
-        name,
-        namespace: 'ns',
-        managedFields: [{ manager, operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: fields }],
-      },
-    }),
-  ) as KubeObject;
+  return configMap(name, {
+    managedFields: [{ manager, operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: fields }],
+  });
 }
 
 /** Whether every object node of a tree is frozen. */
