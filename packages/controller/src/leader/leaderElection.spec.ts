@@ -1,6 +1,11 @@
 import { ApiError, HttpError } from '@kube-rx/core';
-import { concatMap, defer, of, throwError, timer, type Observable } from 'rxjs';
-import { leaderElection, type LeaseApi, type LeaseObject } from './leaderElection.js';
+import { concatMap, defer, of, throwError, timer, type Observable, type SchedulerLike } from 'rxjs';
+import {
+  leaderElection,
+  type LeaderElectionConfig,
+  type LeaseApi,
+  type LeaseObject,
+} from './leaderElection.js';
 import { runInVirtualTime } from '../../test/virtualTime.js';
 
 const MICRO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -57,16 +62,21 @@ class FakeLeases implements LeaseApi {
 
 const conflict = new ApiError({ code: 409, reason: 'Conflict', message: 'modified' });
 
+/** `leaderElection` for the Lease `ns/lead` as identity `a`, with `config` on top. */
+function electAsA(
+  api: LeaseApi,
+  scheduler: SchedulerLike,
+  config: Partial<LeaderElectionConfig> = {},
+): Observable<boolean> {
+  const lease = { name: 'lead', namespace: 'ns' };
+  return leaderElection({ api, lease, identity: 'a', scheduler, ...config });
+}
+
 describe('leaderElection', () => {
   it('creates a missing lease and leads, renewing every retryPeriod with MicroTime', () => {
     const api = new FakeLeases();
     runInVirtualTime(({ expectObservable }, scheduler) => {
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
-      });
+      const election = electAsA(api, scheduler);
       expectObservable(election, '^ 5s !').toBe('(ft)', { f: false, t: true });
     });
     expect(api.writes).toHaveLength(4); // create, renew at 2 s and 4 s, release at the end
@@ -93,12 +103,7 @@ describe('leaderElection', () => {
       cold('4s x').subscribe(() =>
         api.store({ ...api.lease!, spec: { ...api.lease!.spec, renewTime: 'x' } }),
       );
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
-      });
+      const election = electAsA(api, scheduler);
       // Attempts at 0, 2, ...: the new version is first seen at 4 s, expires at 19 s, taken at 20 s.
       expectObservable(election, '^ 30s !').toBe('f 19999ms t', { f: false, t: true });
     });
@@ -112,12 +117,7 @@ describe('leaderElection', () => {
       cold('3s x').subscribe(() => {
         api.store({ ...api.lease!, spec: { ...api.lease!.spec, holderIdentity: 'b' } });
       });
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
-      });
+      const election = electAsA(api, scheduler);
       expectObservable(election, '^ 5s !').toBe('(ft) 3996ms f', { f: false, t: true });
     });
   });
@@ -131,12 +131,7 @@ describe('leaderElection', () => {
       return calls === 2 ? throwError(() => conflict) : original(name, object);
     };
     runInVirtualTime(({ expectObservable }, scheduler) => {
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
-      });
+      const election = electAsA(api, scheduler);
       // 0: create (lead); 2 s: renew ok; 4 s: 409 -> lost; 6 s: renew ok (still holder) -> lead.
       expectObservable(election, '^ 7s !').toBe('(ft) 3996ms f 1999ms t', { f: false, t: true });
     });
@@ -150,11 +145,7 @@ describe('leaderElection', () => {
         for (let i = 0; i < 100; i += 1)
           api.failNext.push(new HttpError('reset', { code: 'ECONNRESET' }));
       });
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
+      const election = electAsA(api, scheduler, {
         onError: (error) => errors.push(error),
       });
       // Last renewal at 0; deadline check at 10 s.
@@ -166,12 +157,7 @@ describe('leaderElection', () => {
   it('releases the lease when unsubscribed while leading', () => {
     const api = new FakeLeases();
     runInVirtualTime(({ expectObservable }, scheduler) => {
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
-      });
+      const election = electAsA(api, scheduler);
       expectObservable(election, '^ 3s !').toBe('(ft)', { f: false, t: true });
     });
     expect(api.lease!.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
@@ -180,12 +166,7 @@ describe('leaderElection', () => {
   it('releases the lease when unsubscribed even if a renewal it never heard back from landed', () => {
     const api = new FakeLeases();
     runInVirtualTime(({ expectObservable }, scheduler) => {
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
-      });
+      const election = electAsA(api, scheduler);
       // Just before the unsubscribe, the server takes a write by 'a' whose answer 'a' never saw
       // (a renewal cancelled in flight): the version 'a' last saw is stale.
       scheduler.schedule(() => api.store(api.lease!), 2900);
@@ -197,12 +178,7 @@ describe('leaderElection', () => {
   it('leaves a lease that someone else took alone when unsubscribed', () => {
     const api = new FakeLeases();
     runInVirtualTime(({ expectObservable }, scheduler) => {
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
-      });
+      const election = electAsA(api, scheduler);
       scheduler.schedule(
         () => api.store({ ...api.lease!, spec: { ...api.lease!.spec, holderIdentity: 'b' } }),
         2900,
@@ -220,11 +196,7 @@ describe('leaderElection', () => {
       // Every write takes 100 ms, so completing before the release is done would show.
       api.replace = (name, object) =>
         timer(100, scheduler).pipe(concatMap(() => original(name, object)));
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
+      const election = electAsA(api, scheduler, {
         stop: cold('3s x'),
       });
       expectObservable(election).toBe('(ft) 2996ms 100ms (f|)', { f: false, t: true });
@@ -235,11 +207,7 @@ describe('leaderElection', () => {
   it('on stop as a standby completes at once without writing', () => {
     const api = new FakeLeases({ holderIdentity: 'b', leaseDurationSeconds: 15 });
     runInVirtualTime(({ expectObservable, cold }, scheduler) => {
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
+      const election = electAsA(api, scheduler, {
         stop: cold('3s x'),
       });
       expectObservable(election).toBe('f 2999ms |', { f: false });
@@ -255,11 +223,7 @@ describe('leaderElection', () => {
       cold('3s x').subscribe(() =>
         api.failNext.push(new HttpError('reset', { code: 'ECONNRESET' })),
       );
-      const election = leaderElection({
-        api,
-        lease: { name: 'lead', namespace: 'ns' },
-        identity: 'a',
-        scheduler,
+      const election = electAsA(api, scheduler, {
         onError: (error) => errors.push(error),
         stop: cold('3s x'),
       });
