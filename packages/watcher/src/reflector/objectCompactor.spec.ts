@@ -225,6 +225,32 @@ describe('objectCompactor', () => {
     expect(compactor.sharedTrees).toBe(0);
   });
 
+  it('leaves frozen parts of an object as they are (a transform may return frozen objects)', () => {
+    const deepFreeze = <T>(value: T): T => {
+      if (typeof value === 'object' && value !== null) {
+        Object.values(value).forEach(deepFreeze);
+        Object.freeze(value);
+      }
+      return value;
+    };
+    const compactor = objectCompactor();
+    const frozen = deepFreeze(managed('a'));
+    expect(compactor.compact(frozen)).toBe(frozen);
+    expect(JSON.stringify(frozen)).toBe(JSON.stringify(managed('a')));
+    // Only the metadata frozen: the rest is still compacted, the metadata left alone.
+    const partly = managed('b');
+    deepFreeze(partly.metadata);
+    expect(() => compactor.compact(partly)).not.toThrow();
+    expect(JSON.stringify(partly)).toBe(JSON.stringify(managed('b')));
+    const { store, writer } = createStore<KubeObject>({ transform: deepFreeze });
+    writer.apply({ type: 'Init' });
+    writer.apply({ type: 'InitApply', object: managed('c') });
+    writer.apply({ type: 'InitDone' });
+    expect(JSON.stringify(store.get({ namespace: 'ns', name: 'c' }))).toBe(
+      JSON.stringify(managed('c')),
+    );
+  });
+
   it('keeps one table entry per distinct short string, and starts over when the table is full', () => {
     const compactor = objectCompactor(16);
     compactor.compact(managed('a'));

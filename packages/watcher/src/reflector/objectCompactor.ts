@@ -143,6 +143,7 @@ export function objectCompactor(tableSize: number = DEFAULT_TABLE_SIZE): ObjectC
 
   function internValues(record: unknown): void {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) return;
+    if (Object.isFrozen(record)) return;
     const values = record as Record<string, unknown>;
     for (const key in values) {
       const value = values[key];
@@ -152,6 +153,16 @@ export function objectCompactor(tableSize: number = DEFAULT_TABLE_SIZE): ObjectC
 
   // Named property reads and writes (not `record[key]` over a list of names): each site sees
   // one property of one shape of object, which V8 keeps fast.
+  function internMetadata(metadata: Record<string, unknown>): void {
+    if (typeof metadata.namespace === 'string') metadata.namespace = intern(metadata.namespace);
+    if (typeof metadata.creationTimestamp === 'string') {
+      metadata.creationTimestamp = intern(metadata.creationTimestamp);
+    }
+    if (typeof metadata.deletionTimestamp === 'string') {
+      metadata.deletionTimestamp = intern(metadata.deletionTimestamp);
+    }
+  }
+
   function internOwner(owner: Record<string, unknown>): void {
     if (typeof owner.apiVersion === 'string') owner.apiVersion = intern(owner.apiVersion);
     if (typeof owner.kind === 'string') owner.kind = intern(owner.kind);
@@ -169,30 +180,29 @@ export function objectCompactor(tableSize: number = DEFAULT_TABLE_SIZE): ObjectC
   return {
     compact<K extends KubeObject>(object: K): K {
       if (typeof object !== 'object' || object === null) return object;
+      // Frozen parts (a transform may return frozen objects) are left as they are.
       const record = object as Record<string, unknown>;
-      if (typeof record.kind === 'string') record.kind = intern(record.kind);
-      if (typeof record.apiVersion === 'string') record.apiVersion = intern(record.apiVersion);
+      if (!Object.isFrozen(record)) {
+        if (typeof record.kind === 'string') record.kind = intern(record.kind);
+        if (typeof record.apiVersion === 'string') record.apiVersion = intern(record.apiVersion);
+      }
       const metadata = record.metadata as Record<string, unknown> | undefined;
       if (typeof metadata !== 'object' || metadata === null) return object;
-      if (typeof metadata.namespace === 'string') metadata.namespace = intern(metadata.namespace);
-      if (typeof metadata.creationTimestamp === 'string') {
-        metadata.creationTimestamp = intern(metadata.creationTimestamp);
-      }
-      if (typeof metadata.deletionTimestamp === 'string') {
-        metadata.deletionTimestamp = intern(metadata.deletionTimestamp);
-      }
+      if (!Object.isFrozen(metadata)) internMetadata(metadata);
       internValues(metadata.labels);
       internValues(metadata.annotations);
       const owners = metadata.ownerReferences;
       if (Array.isArray(owners)) {
         for (const owner of owners) {
-          if (typeof owner === 'object' && owner !== null) internOwner(owner);
+          if (typeof owner === 'object' && owner !== null && !Object.isFrozen(owner)) {
+            internOwner(owner);
+          }
         }
       }
       const managed = metadata.managedFields;
       if (Array.isArray(managed)) {
         for (const entry of managed) {
-          if (typeof entry !== 'object' || entry === null) continue;
+          if (typeof entry !== 'object' || entry === null || Object.isFrozen(entry)) continue;
           internManaged(entry);
           const record = entry as Record<string, unknown>;
           const fields = record.fieldsV1;
